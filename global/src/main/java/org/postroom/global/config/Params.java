@@ -1,0 +1,148 @@
+package org.postroom.global.config;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every main.cf parameter Postroom implements, with its Postfix default (mail_params.h). {@code postconf -d}
+ * lists exactly these. Defaults marked @HOSTNAME@, @DOMAIN@ and @MYNETWORKS@ are computed from this host
+ * by {@link HostDefaults}.
+ */
+public final class Params {
+    private Params() {}
+
+    private static final Map<String, Param<?>> ALL = new LinkedHashMap<>();
+
+    private static <T> Param<T> reg(Param<T> p) {
+        ALL.put(p.name(), p);
+        return p;
+    }
+
+    public static final Param<String> CONFIG_DIRECTORY = reg(Param.string("config_directory", "/etc/postroom"));
+    public static final Param<String> QUEUE_DIRECTORY = reg(Param.string("queue_directory", "/var/spool/postroom"));
+    public static final Param<String> COMMAND_DIRECTORY = reg(Param.string("command_directory", "/usr/sbin"));
+    public static final Param<String> DAEMON_DIRECTORY = reg(Param.string("daemon_directory", "/usr/libexec/postroom"));
+    public static final Param<String> DATA_DIRECTORY = reg(Param.string("data_directory", "/var/lib/postroom"));
+    public static final Param<String> MAIL_OWNER = reg(Param.string("mail_owner", "postfix"));
+    public static final Param<String> SETGID_GROUP = reg(Param.string("setgid_group", "postdrop"));
+    public static final Param<String> DEFAULT_PRIVS = reg(Param.string("default_privs", "nobody"));
+    public static final Param<String> COMPATIBILITY_LEVEL = reg(Param.string("compatibility_level", "0"));
+    public static final Param<String> MAIL_NAME = reg(Param.string("mail_name", "Postfix"));
+    public static final Param<String> MAIL_VERSION = reg(Param.string("mail_version", "3.7.11-postroom-0.1"));
+    public static final Param<String> SYSLOG_NAME = reg(Param.string("syslog_name", "${multi_instance_name?{$multi_instance_name}:{postfix}}"));
+    public static final Param<String> MULTI_INSTANCE_NAME = reg(Param.string("multi_instance_name", ""));
+    public static final Param<String> MAILLOG_FILE = reg(Param.string("maillog_file", ""));
+    public static final Param<String> MYHOSTNAME = reg(Param.string("myhostname", "@HOSTNAME@"));
+    public static final Param<String> MYDOMAIN = reg(Param.string("mydomain", "@DOMAIN@"));
+    public static final Param<String> MYORIGIN = reg(Param.string("myorigin", "$myhostname"));
+    public static final Param<List<String>> MYDESTINATION = reg(Param.list("mydestination", "$myhostname, localhost.$mydomain, localhost"));
+    public static final Param<String> MYNETWORKS_STYLE = reg(Param.string("mynetworks_style", "${{$compatibility_level} <level {2} ? {subnet} : {host}}"));
+    public static final Param<List<String>> MYNETWORKS = reg(Param.list("mynetworks", "@MYNETWORKS@"));
+    public static final Param<List<String>> INET_INTERFACES = reg(Param.list("inet_interfaces", "all"));
+    public static final Param<List<String>> INET_PROTOCOLS = reg(Param.list("inet_protocols", "all"));
+    public static final Param<List<String>> RELAY_DOMAINS = reg(Param.list("relay_domains", "${{$compatibility_level} <level {2} ? {$mydestination} : {}}"));
+    public static final Param<String> RELAYHOST = reg(Param.string("relayhost", ""));
+    public static final Param<Boolean> APPEND_DOT_MYDOMAIN = reg(Param.bool("append_dot_mydomain", "${{$compatibility_level} <level {1} ? {yes} : {no}}"));
+    public static final Param<Boolean> APPEND_AT_MYORIGIN = reg(Param.bool("append_at_myorigin", "yes"));
+    public static final Param<Boolean> SWAP_BANGPATH = reg(Param.bool("swap_bangpath", "yes"));
+    public static final Param<Boolean> ALLOW_PERCENT_HACK = reg(Param.bool("allow_percent_hack", "yes"));
+    public static final Param<String> RECIPIENT_DELIMITER = reg(Param.string("recipient_delimiter", ""));
+    public static final Param<String> EMPTY_ADDRESS_RECIPIENT = reg(Param.string("empty_address_recipient", "MAILER-DAEMON"));
+    public static final Param<String> DOUBLE_BOUNCE_SENDER = reg(Param.string("double_bounce_sender", "double-bounce"));
+    public static final Param<String> LOCAL_TRANSPORT = reg(Param.string("local_transport", "local:$myhostname"));
+    public static final Param<String> DEFAULT_TRANSPORT = reg(Param.string("default_transport", "smtp"));
+    public static final Param<String> RELAY_TRANSPORT = reg(Param.string("relay_transport", "relay"));
+    public static final Param<String> VIRTUAL_TRANSPORT = reg(Param.string("virtual_transport", "virtual"));
+    public static final Param<List<String>> VIRTUAL_MAILBOX_DOMAINS = reg(Param.list("virtual_mailbox_domains", "$virtual_mailbox_maps"));
+    public static final Param<List<String>> VIRTUAL_MAILBOX_MAPS = reg(Param.list("virtual_mailbox_maps", ""));
+    public static final Param<List<String>> VIRTUAL_ALIAS_DOMAINS = reg(Param.list("virtual_alias_domains", "$virtual_alias_maps"));
+    public static final Param<List<String>> VIRTUAL_ALIAS_MAPS = reg(Param.list("virtual_alias_maps", "$virtual_maps"));
+    public static final Param<List<String>> VIRTUAL_MAPS = reg(Param.list("virtual_maps", ""));
+    public static final Param<String> SMTPD_BANNER = reg(Param.string("smtpd_banner", "$myhostname ESMTP $mail_name"));
+    public static final Param<Duration> SMTPD_TIMEOUT = reg(Param.time("smtpd_timeout", "${stress?{10}:{300}}s", 's'));
+    public static final Param<Integer> SMTPD_HARD_ERROR_LIMIT = reg(Param.integer("smtpd_hard_error_limit", "${stress?{1}:{20}}"));
+    public static final Param<Integer> SMTPD_SOFT_ERROR_LIMIT = reg(Param.integer("smtpd_soft_error_limit", "10"));
+    public static final Param<Duration> SMTPD_ERROR_SLEEP_TIME = reg(Param.time("smtpd_error_sleep_time", "1s", 's'));
+    public static final Param<Integer> SMTPD_RECIPIENT_LIMIT = reg(Param.integer("smtpd_recipient_limit", "1000"));
+    public static final Param<Integer> SMTPD_RECIPIENT_OVERSHOOT_LIMIT = reg(Param.integer("smtpd_recipient_overshoot_limit", "1000"));
+    public static final Param<Boolean> SMTPD_HELO_REQUIRED = reg(Param.bool("smtpd_helo_required", "no"));
+    public static final Param<Boolean> SMTPD_DELAY_REJECT = reg(Param.bool("smtpd_delay_reject", "yes"));
+    public static final Param<List<String>> SMTPD_CLIENT_RESTRICTIONS = reg(Param.list("smtpd_client_restrictions", ""));
+    public static final Param<List<String>> SMTPD_HELO_RESTRICTIONS = reg(Param.list("smtpd_helo_restrictions", ""));
+    public static final Param<List<String>> SMTPD_SENDER_RESTRICTIONS = reg(Param.list("smtpd_sender_restrictions", ""));
+    public static final Param<List<String>> SMTPD_RELAY_RESTRICTIONS = reg(Param.list("smtpd_relay_restrictions", "${{$compatibility_level} <level {1} ? {} : {permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination}}"));
+    public static final Param<List<String>> SMTPD_RECIPIENT_RESTRICTIONS = reg(Param.list("smtpd_recipient_restrictions", ""));
+    public static final Param<String> SMTPD_FORBID_BARE_NEWLINE = reg(Param.string("smtpd_forbid_bare_newline", "normalize"));
+    public static final Param<List<String>> SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS = reg(Param.list("smtpd_forbid_bare_newline_exclusions", "$mynetworks"));
+    public static final Param<Integer> SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE = reg(Param.integer("smtpd_forbid_bare_newline_reject_code", "550"));
+    public static final Param<Boolean> SMTPD_FORBID_UNAUTH_PIPELINING = reg(Param.bool("smtpd_forbid_unauth_pipelining", "yes"));
+    public static final Param<Boolean> SMTPUTF8_ENABLE = reg(Param.bool("smtputf8_enable", "${{$compatibility_level} <level {1} ? {no} : {yes}}"));
+    public static final Param<Boolean> DISABLE_VRFY_COMMAND = reg(Param.bool("disable_vrfy_command", "no"));
+    public static final Param<Integer> RELAY_DOMAINS_REJECT_CODE = reg(Param.integer("relay_domains_reject_code", "554"));
+    public static final Param<Integer> UNKNOWN_LOCAL_RECIPIENT_REJECT_CODE = reg(Param.integer("unknown_local_recipient_reject_code", "550"));
+    public static final Param<Boolean> SOFT_BOUNCE = reg(Param.bool("soft_bounce", "no"));
+    public static final Param<Long> MESSAGE_SIZE_LIMIT = reg(Param.size("message_size_limit", "10240000"));
+    public static final Param<Integer> LINE_LENGTH_LIMIT = reg(Param.integer("line_length_limit", "2048"));
+    public static final Param<Integer> HEADER_SIZE_LIMIT = reg(Param.integer("header_size_limit", "102400"));
+    public static final Param<Integer> HOPCOUNT_LIMIT = reg(Param.integer("hopcount_limit", "50"));
+    public static final Param<Duration> IPC_TIMEOUT = reg(Param.time("ipc_timeout", "3600s", 's'));
+    public static final Param<Duration> MAX_IDLE = reg(Param.time("max_idle", "100s", 's'));
+    public static final Param<Integer> MAX_USE = reg(Param.integer("max_use", "100"));
+    public static final Param<Integer> DEFAULT_PROCESS_LIMIT = reg(Param.integer("default_process_limit", "100"));
+    public static final Param<Duration> SERVICE_THROTTLE_TIME = reg(Param.time("service_throttle_time", "60s", 's'));
+    public static final Param<Duration> TRIGGER_TIMEOUT = reg(Param.time("trigger_timeout", "10s", 's'));
+    public static final Param<Duration> DAEMON_TIMEOUT = reg(Param.time("daemon_timeout", "18000s", 's'));
+    public static final Param<Boolean> ALWAYS_ADD_MISSING_HEADERS = reg(Param.bool("always_add_missing_headers", "no"));
+    public static final Param<List<String>> LOCAL_HEADER_REWRITE_CLIENTS = reg(Param.list("local_header_rewrite_clients", "permit_inet_interfaces"));
+    public static final Param<List<String>> MESSAGE_DROP_HEADERS = reg(Param.list("message_drop_headers", "bcc, content-length, resent-bcc, return-path"));
+    public static final Param<Boolean> CLEANUP_REPLACE_STRAY_CR_LF = reg(Param.bool("cleanup_replace_stray_cr_lf", "yes"));
+    public static final Param<Boolean> ENABLE_LONG_QUEUE_IDS = reg(Param.bool("enable_long_queue_ids", "no"));
+    public static final Param<List<String>> HASH_QUEUE_NAMES = reg(Param.list("hash_queue_names", "deferred, defer"));
+    public static final Param<Integer> HASH_QUEUE_DEPTH = reg(Param.integer("hash_queue_depth", "1"));
+    public static final Param<Integer> QMGR_MESSAGE_ACTIVE_LIMIT = reg(Param.integer("qmgr_message_active_limit", "20000"));
+    public static final Param<Integer> QMGR_MESSAGE_RECIPIENT_LIMIT = reg(Param.integer("qmgr_message_recipient_limit", "20000"));
+    public static final Param<Duration> MINIMAL_BACKOFF_TIME = reg(Param.time("minimal_backoff_time", "300s", 's'));
+    public static final Param<Duration> MAXIMAL_BACKOFF_TIME = reg(Param.time("maximal_backoff_time", "4000s", 's'));
+    public static final Param<Duration> QUEUE_RUN_DELAY = reg(Param.time("queue_run_delay", "300s", 's'));
+    public static final Param<Duration> MAXIMAL_QUEUE_LIFETIME = reg(Param.time("maximal_queue_lifetime", "5d", 'd'));
+    public static final Param<Duration> BOUNCE_QUEUE_LIFETIME = reg(Param.time("bounce_queue_lifetime", "5d", 'd'));
+    public static final Param<Duration> TRANSPORT_RETRY_TIME = reg(Param.time("transport_retry_time", "60s", 's'));
+    public static final Param<Integer> DEFAULT_DESTINATION_CONCURRENCY_LIMIT = reg(Param.integer("default_destination_concurrency_limit", "20"));
+    public static final Param<Integer> LOCAL_DESTINATION_CONCURRENCY_LIMIT = reg(Param.integer("local_destination_concurrency_limit", "2"));
+    public static final Param<Integer> INITIAL_DESTINATION_CONCURRENCY = reg(Param.integer("initial_destination_concurrency", "5"));
+    public static final Param<Integer> DEFAULT_DESTINATION_RECIPIENT_LIMIT = reg(Param.integer("default_destination_recipient_limit", "50"));
+    public static final Param<Integer> LOCAL_DESTINATION_RECIPIENT_LIMIT = reg(Param.integer("local_destination_recipient_limit", "1"));
+    public static final Param<Integer> DELAY_LOGGING_RESOLUTION_LIMIT = reg(Param.integer("delay_logging_resolution_limit", "2"));
+    public static final Param<String> HOME_MAILBOX = reg(Param.string("home_mailbox", ""));
+    public static final Param<String> MAIL_SPOOL_DIRECTORY = reg(Param.string("mail_spool_directory", "/var/mail"));
+    public static final Param<String> MAILBOX_COMMAND = reg(Param.string("mailbox_command", ""));
+    public static final Param<Long> MAILBOX_SIZE_LIMIT = reg(Param.size("mailbox_size_limit", "51200000"));
+    public static final Param<List<String>> MAILBOX_DELIVERY_LOCK = reg(Param.list("mailbox_delivery_lock", "fcntl, dotlock"));
+    public static final Param<Integer> DELIVER_LOCK_ATTEMPTS = reg(Param.integer("deliver_lock_attempts", "20"));
+    public static final Param<Duration> DELIVER_LOCK_DELAY = reg(Param.time("deliver_lock_delay", "1s", 's'));
+    public static final Param<Duration> STALE_LOCK_TIME = reg(Param.time("stale_lock_time", "500s", 's'));
+    public static final Param<List<String>> ALIAS_MAPS = reg(Param.list("alias_maps", "hash:/etc/aliases"));
+    public static final Param<List<String>> ALIAS_DATABASE = reg(Param.list("alias_database", "hash:/etc/aliases"));
+    public static final Param<List<String>> LOCAL_RECIPIENT_MAPS = reg(Param.list("local_recipient_maps", "proxy:unix:passwd.byname $alias_maps"));
+    public static final Param<List<String>> PREPEND_DELIVERED_HEADER = reg(Param.list("prepend_delivered_header", "command, file, forward"));
+    public static final Param<List<String>> ALLOW_MAIL_TO_COMMANDS = reg(Param.list("allow_mail_to_commands", "alias, forward"));
+    public static final Param<List<String>> ALLOW_MAIL_TO_FILES = reg(Param.list("allow_mail_to_files", "alias, forward"));
+    public static final Param<Duration> COMMAND_TIME_LIMIT = reg(Param.time("command_time_limit", "1000s", 's'));
+    public static final Param<List<String>> FORWARD_PATH = reg(Param.list("forward_path", "$home/.forward${recipient_delimiter}${extension}, $home/.forward"));
+    public static final Param<Boolean> BIFF = reg(Param.bool("biff", "yes"));
+
+    /** All declared parameters by name, in declaration order. */
+    public static Map<String, Param<?>> all() {
+        return Collections.unmodifiableMap(ALL);
+    }
+
+    /** The default value of a declared parameter (unexpanded), with host-computed defaults filled in. */
+    public static String defaultOf(String name) {
+        Param<?> p = ALL.get(name);
+        if (p == null) return null;
+        return HostDefaults.fill(p.defaultValue());
+    }
+}

@@ -1,0 +1,76 @@
+package org.postroom.global.proto.deliver;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.postroom.global.ipc.AttrNames;
+import org.postroom.global.ipc.AttrWriter;
+import org.postroom.global.ipc.Attrs;
+import org.postroom.global.ipc.ProtocolException;
+
+/**
+ * The outcome for one recipient of a delivery request. SENT and BOUNCED recipients have been marked done
+ * in the queue file by the agent; DEFERRED ones stay and qmgr writes the reason to the defer log.
+ */
+public record DeliveryStatus(long offset, Outcome outcome, String dsn, String reason) {
+
+    /** Final disposition classes, as the status= word of the log line. */
+    public enum Outcome { SENT, DEFERRED, BOUNCED }
+
+    public static DeliveryStatus sent(long offset, String dsn, String reason) {
+        return new DeliveryStatus(offset, Outcome.SENT, dsn, reason);
+    }
+
+    public static DeliveryStatus deferred(long offset, String dsn, String reason) {
+        return new DeliveryStatus(offset, Outcome.DEFERRED, dsn, reason);
+    }
+
+    public static DeliveryStatus bounced(long offset, String dsn, String reason) {
+        return new DeliveryStatus(offset, Outcome.BOUNCED, dsn, reason);
+    }
+
+    /** Writes the agent's reply: one (offset, status, dsn_status, reason) group per recipient. */
+    public static void writeAll(AttrWriter w, List<DeliveryStatus> all) throws IOException {
+        for (DeliveryStatus s : all) {
+            w.attr(AttrNames.OFFSET, s.offset()).attr(AttrNames.STATUS, s.outcome().name())
+                    .attr(AttrNames.DSN_STATUS, s.dsn()).attr(AttrNames.REASON, s.reason());
+        }
+        w.end();
+    }
+
+    public static List<DeliveryStatus> readAll(Attrs a) throws ProtocolException {
+        List<DeliveryStatus> out = new ArrayList<>();
+        long offset = -1;
+        Outcome o = null;
+        String dsn = null;
+        for (Map.Entry<String, String> e : a.entries()) {
+            switch (e.getKey()) {
+                case AttrNames.OFFSET -> {
+                    try {
+                        offset = Long.parseLong(e.getValue());
+                    } catch (NumberFormatException ex) {
+                        throw new ProtocolException("bad offset");
+                    }
+                }
+                case AttrNames.STATUS -> {
+                    try {
+                        o = Outcome.valueOf(e.getValue());
+                    } catch (IllegalArgumentException ex) {
+                        throw new ProtocolException("bad status " + e.getValue());
+                    }
+                }
+                case AttrNames.DSN_STATUS -> dsn = e.getValue();
+                case AttrNames.REASON -> {
+                    if (offset < 0 || o == null || dsn == null) throw new ProtocolException("incomplete status");
+                    out.add(new DeliveryStatus(offset, o, dsn, e.getValue()));
+                    offset = -1;
+                    o = null;
+                    dsn = null;
+                }
+                default -> { }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,11 @@
+package org.postroom.service;
+
+/** Properties a service declares and the skeleton checks against master.cf (CA_MAIL_SERVER_*). */
+public enum Requirement {
+    /** maxproc must be 1 (qmgr, pickup). */
+    SOLITARY,
+    /** maxproc must be 0 (cleanup). */
+    UNLIMITED,
+    /** may run as root: the delivery agents that act as other users (local, virtual). */
+    PRIVILEGED
+}

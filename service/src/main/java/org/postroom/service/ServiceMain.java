@@ -1,0 +1,345 @@
+package org.postroom.service;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.postroom.global.config.ConfigException;
+import org.postroom.global.config.MainCf;
+import org.postroom.global.config.Params;
+import org.postroom.global.ipc.AttrNames;
+import org.postroom.global.ipc.Attrs;
+import org.postroom.global.ipc.IpcChannel;
+import org.postroom.global.ipc.ProtocolException;
+import org.postroom.global.log.Msg;
+import org.postroom.util.Posix;
+
+/**
+ * The daemon skeleton (single_server.c, trigger_server.c). It owns, so that no daemon does it itself:
+ * the generic options master passes ({@code -n service -t type [-u] [-l] [-z] [-p] [-v] [-o name=value]...};
+ * {@code -p} means a public socket, i.e. private=n),
+ * loading main.cf from $MAIL_CONFIG with the -o overrides, validating the declared parameters, checking
+ * the declared requirements against master.cf, the privilege check, the listening endpoint (Unix-domain
+ * socket under queue_directory/{private,public}, or TCP for inet), the accept loop with one virtual thread
+ * per client and maxproc as a concurrency limit, trigger coalescing, and the single catch ladder that maps
+ * error kinds to log levels.
+ *
+ * Unlike Postfix, one JVM serves all clients of a service, so max_idle and max_use do not retire it:
+ * a JVM is too costly to restart per 100 clients. A service exits when master goes away.
+ */
+public final class ServiceMain {
+    private ServiceMain() {}
+
+    /** Runs the service; never returns normally. */
+    public static void run(String[] args, ServiceSpec spec, Function<ServiceContext, Service> factory) {
+        try {
+            runOrThrow(args, spec, factory);
+        } catch (ConfigException | FatalException e) {
+            Msg.fatal(e.getMessage());
+            System.exit(1);
+        } catch (IOException e) {
+            Msg.fatal(spec.program() + ": " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void runOrThrow(String[] args, ServiceSpec spec, Function<ServiceContext, Service> factory) throws IOException {
+        String name = spec.program();
+        String type = null;
+        boolean verbose = false;
+        boolean publicSocket = false;
+        int maxproc = -1;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-n" -> name = args[++i];
+                case "-t" -> type = args[++i];
+                case "-m" -> maxproc = Integer.parseInt(args[++i]);
+                case "-l" -> maxproc = 1;
+                case "-z" -> maxproc = 0;
+                case "-u", "-s" -> { }
+                case "-p" -> publicSocket = true;
+                case "-v" -> verbose = true;
+                case "-o" -> {
+                    String kv = args[++i];
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) throw new FatalException("bad -o option: " + kv);
+                    overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+                default -> throw new FatalException("unknown option: " + args[i]);
+            }
+        }
+        if (type == null) throw new FatalException("do not run this command by hand");
+        String serviceType = type;
+        String configDir = System.getenv("MAIL_CONFIG");
+        if (configDir == null || configDir.isEmpty()) throw new FatalException("MAIL_CONFIG is not set; do not run this command by hand");
+        overrides.put("service_name", name);
+        overrides.put("process_name", spec.program());
+        MainCf cfg = MainCf.load(Path.of(configDir), overrides, w -> Msg.warn(w));
+        Msg.init(cfg.get(Params.SYSLOG_NAME), spec.program(), cfg.get(Params.MYHOSTNAME), cfg.get(Params.MAILLOG_FILE), false);
+        Msg.setVerbose(verbose);
+        cfg.validate(spec.params());
+        if (maxproc < 0) maxproc = cfg.get(Params.DEFAULT_PROCESS_LIMIT);
+        if (spec.requirements().contains(Requirement.SOLITARY) && maxproc != 1) {
+            throw new FatalException("service " + name + " requires a process limit of 1");
+        }
+        if (spec.requirements().contains(Requirement.UNLIMITED) && maxproc != 0) {
+            throw new FatalException("service " + name + " requires a process limit of 0");
+        }
+        if (Posix.geteuid() == 0 && !spec.requirements().contains(Requirement.PRIVILEGED)) {
+            throw new FatalException("service " + name + " must not run as root; master starts it as mail_owner");
+        }
+        watchParent();
+        ServiceContext ctx = new ServiceContext(cfg, name, type, maxproc, publicSocket);
+        Service service = factory.apply(ctx);
+        List<ServerSocketChannel> listeners = listen(ctx);
+        Msg.debug("service " + name + " listening");
+        Semaphore limit = maxproc > 0 ? new Semaphore(maxproc) : null;
+        Dispatcher dispatcher = new Dispatcher(service, limit);
+        if (service instanceof TriggerService t) dispatcher.startTriggers(t);
+        List<Thread> acceptors = new ArrayList<>();
+        for (ServerSocketChannel l : listeners) {
+            Thread th = Thread.ofPlatform().name("accept-" + name).start(() -> dispatcher.acceptLoop(l, serviceType.equals("inet")));
+            acceptors.add(th);
+        }
+        for (Thread th : acceptors) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Exits when master goes away, so that no service outlives its supervisor. */
+    private static void watchParent() {
+        ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> {
+            Msg.debug("master went away -- exiting");
+            Runtime.getRuntime().halt(0);
+        }));
+    }
+
+    private static List<ServerSocketChannel> listen(ServiceContext ctx) throws IOException {
+        List<ServerSocketChannel> out = new ArrayList<>();
+        if (ctx.serviceType().equals("inet")) {
+            String svc = ctx.serviceName();
+            String host = null;
+            String port = svc;
+            int colon = svc.lastIndexOf(':');
+            if (colon >= 0) {
+                host = svc.substring(0, colon);
+                port = svc.substring(colon + 1);
+                if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+            }
+            int p = knownPort(port);
+            Set<InetAddress> addrs = new LinkedHashSet<>();
+            if (host != null && !host.isEmpty()) {
+                addrs.add(InetAddress.getByName(host));
+            } else {
+                for (String i : ctx.config().get(Params.INET_INTERFACES)) {
+                    if (i.equals("all")) addrs.add(InetAddress.getByName("0.0.0.0"));
+                    else if (i.equals("loopback-only")) addrs.add(InetAddress.getLoopbackAddress());
+                    else addrs.add(InetAddress.getByName(i.replace("[", "").replace("]", "")));
+                }
+            }
+            for (InetAddress a : addrs) {
+                ServerSocketChannel s = ServerSocketChannel.open();
+                s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                s.bind(new InetSocketAddress(a, p), 1024);
+                out.add(s);
+            }
+        } else {
+            Path socket = ctx.queueDirectory().resolve(
+                    (ctx.publicSocket() ? "public/" : "private/") + ctx.serviceName());
+            Files.deleteIfExists(socket);
+            ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            s.bind(UnixDomainSocketAddress.of(socket), 1024);
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    Files.deleteIfExists(socket);
+                } catch (IOException e) {
+                    // best effort
+                }
+            }));
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** Symbolic ports through known_tcp_ports first (smtp=25, submission=587, smtps=submissions=465). */
+    static int knownPort(String port) {
+        return switch (port) {
+            case "smtp" -> 25;
+            case "submission" -> 587;
+            case "smtps", "submissions" -> 465;
+            case "lmtp" -> 24;
+            default -> {
+                try {
+                    yield Integer.parseInt(port);
+                } catch (NumberFormatException e) {
+                    throw new FatalException("unknown service port: " + port);
+                }
+            }
+        };
+    }
+
+    /** Accepts clients and runs each on a virtual thread; the one catch ladder lives here. */
+    private static final class Dispatcher {
+        private final Service service;
+        private final Semaphore limit;
+        private final AtomicLong serial = new AtomicLong();
+        private final StringBuilder pendingTriggers = new StringBuilder();
+
+        Dispatcher(Service service, Semaphore limit) {
+            this.service = service;
+            this.limit = limit;
+        }
+
+        void acceptLoop(ServerSocketChannel listener, boolean inet) {
+            while (true) {
+                SocketChannel ch;
+                try {
+                    if (limit != null) limit.acquire();
+                    ch = listener.accept();
+                } catch (ClosedChannelException e) {
+                    return;
+                } catch (IOException e) {
+                    if (limit != null) limit.release();
+                    Msg.warn("accept: " + e.getMessage());
+                    continue;
+                } catch (InterruptedException e) {
+                    return;
+                }
+                SocketChannel client = ch;
+                Thread.ofVirtual().name(service.getClass().getSimpleName() + "#" + serial.incrementAndGet()).start(() -> {
+                    try {
+                        handle(client, inet);
+                    } finally {
+                        if (limit != null) limit.release();
+                    }
+                });
+            }
+        }
+
+        private void handle(SocketChannel ch, boolean inet) {
+            InetSocketAddress peer = null, local = null;
+            try {
+                if (inet) {
+                    peer = (InetSocketAddress) ch.getRemoteAddress();
+                    local = (InetSocketAddress) ch.getLocalAddress();
+                }
+            } catch (IOException e) {
+                closeQuietly(ch);
+                return;
+            }
+            try (Connection c = new Connection(new IpcChannel(ch), peer, local)) {
+                switch (service) {
+                    case ConnectionService s -> s.serve(c);
+                    case RequestService s -> serveRequests(s, c);
+                    case TriggerService s -> readTriggers(c);
+                }
+            } catch (EOFException | ClosedChannelException e) {
+                Msg.debug("peer went away: " + e);
+            } catch (ProtocolException e) {
+                Msg.warn("protocol error: " + e.getMessage());
+            } catch (IOException e) {
+                Msg.debug("I/O error: " + e.getMessage());
+            } catch (ConfigException | FatalException e) {
+                Msg.fatal(e.getMessage());
+                Runtime.getRuntime().halt(1);
+            } catch (RuntimeException | Error e) {
+                Msg.panic("unexpected " + e + " at " + (e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"));
+                if (e instanceof Error) Runtime.getRuntime().halt(2);
+            }
+        }
+
+        private void serveRequests(RequestService s, Connection c) throws IOException {
+            c.ipc().attrWriter().attr(AttrNames.PROTOCOL, s.protocol()).end();
+            while (true) {
+                Attrs req;
+                try {
+                    req = c.ipc().attrReader().read();
+                } catch (EOFException e) {
+                    return;
+                }
+                c.ipc().attrWriter().write(s.handle(req));
+            }
+        }
+
+        private void readTriggers(Connection c) throws IOException {
+            byte[] buf = c.in().readNBytes(1024);
+            synchronized (pendingTriggers) {
+                for (byte b : buf) {
+                    if (b > ' ' && b < 127 && pendingTriggers.indexOf(String.valueOf((char) b)) < 0) pendingTriggers.append((char) b);
+                }
+                pendingTriggers.notifyAll();
+            }
+        }
+
+        void startTriggers(TriggerService t) {
+            Thread.ofPlatform().name("trigger").start(() -> {
+                try {
+                    t.start();
+                } catch (IOException e) {
+                    Msg.warn("start-up: " + e.getMessage());
+                } catch (ConfigException | FatalException e) {
+                    Msg.fatal(e.getMessage());
+                    Runtime.getRuntime().halt(1);
+                }
+                while (true) {
+                    String triggers;
+                    synchronized (pendingTriggers) {
+                        while (pendingTriggers.isEmpty()) {
+                            try {
+                                pendingTriggers.wait();
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                        triggers = pendingTriggers.toString();
+                        pendingTriggers.setLength(0);
+                    }
+                    try {
+                        t.wakeup(triggers);
+                    } catch (IOException e) {
+                        Msg.warn("wakeup: " + e.getMessage());
+                    } catch (ConfigException | FatalException e) {
+                        Msg.fatal(e.getMessage());
+                        Runtime.getRuntime().halt(1);
+                    } catch (RuntimeException e) {
+                        Msg.panic("unexpected " + e + " at " + (e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"));
+                        Runtime.getRuntime().halt(2);
+                    }
+                }
+            });
+        }
+
+        private static void closeQuietly(SocketChannel ch) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // nothing
+            }
+        }
+    }
+}
