@@ -112,6 +112,8 @@ public final class ServiceMain {
         Service service = factory.apply(ctx);
         List<ServerSocketChannel> listeners = listen(ctx);
         Msg.debug("service " + name + " listening");
+        System.out.println("ready"); // master(8) counts a child that never says this as a bad command startup
+        System.out.flush();
         Semaphore limit = maxproc > 0 ? new Semaphore(maxproc) : null;
         Dispatcher dispatcher = new Dispatcher(service, limit);
         if (service instanceof TriggerService t) dispatcher.startTriggers(t);

@@ -1,0 +1,305 @@
+package org.postroom.cleanup;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.postroom.global.mail.MailDate;
+import org.postroom.global.proto.cleanup.CleanupStatus;
+import org.postroom.global.queue.QueueId;
+import org.postroom.global.record.Record;
+import org.postroom.global.record.RecordException;
+import org.postroom.global.record.RecordReader;
+import org.postroom.global.record.RecordType;
+import org.postroom.global.record.RecordWriter;
+
+/**
+ * One message through cleanup (cleanup_envelope.c, cleanup_message.c, cleanup_extracted.c): reads the
+ * client's record stream segment by segment, rewrites envelope addresses, inspects and completes the
+ * primary headers, and writes the queue file. Returns the status; the caller makes it durable.
+ */
+final class CleanupTransaction {
+    private static final DateTimeFormatter MSGID_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+
+    /** The part of the configuration a transaction needs. */
+    record Settings(String myhostname, String myorigin, int lineLimit, long messageSizeLimit, int headerSizeLimit,
+                    int hopcountLimit, Set<String> dropHeaders, boolean alwaysAddHeaders, boolean replaceStrayCrLf,
+                    int duplicateLimit) {}
+
+    /** Address rewriting through trivial-rewrite (or a fake in tests). */
+    interface AddressRewriter {
+        String rewrite(String context, String address) throws IOException;
+    }
+
+    private final QueueId id;
+    private final Settings s;
+    private final AddressRewriter rewriter;
+    private final RecordWriter out;
+    private final boolean addHeadersFlag;
+
+    private String context = "local";
+    private String sender = null;
+    private String fullName = "";
+    private long arrivalSeconds = Instant.now().getEpochSecond();
+    private boolean createTimeSeen;
+    private final Set<String> seenRecipients = new HashSet<>();
+    private int recipients;
+    private int status;
+    private long dataOffset = -1;
+    private long contentLength;
+    private String messageId = "";
+
+    CleanupTransaction(QueueId id, Settings s, AddressRewriter rewriter, RecordWriter out, boolean addHeadersFlag) {
+        this.id = id;
+        this.s = s;
+        this.rewriter = rewriter;
+        this.out = out;
+        this.addHeadersFlag = addHeadersFlag;
+    }
+
+    long dataOffset() {
+        return dataOffset;
+    }
+
+    long contentLength() {
+        return contentLength;
+    }
+
+    int recipients() {
+        return recipients;
+    }
+
+    String sender() {
+        return sender == null ? "" : sender;
+    }
+
+    String messageId() {
+        return messageId;
+    }
+
+    /** Processes the whole input; throws IOException when the client went away or broke the protocol. */
+    CleanupStatus run(RecordReader in) throws IOException {
+        int max = Math.max(s.lineLimit(), 1024) * 4;
+        envelope(in, max);
+        content(in, max);
+        extracted(in, max);
+        if (status == 0 && recipients == 0) status = CleanupStatus.STAT_RCPT;
+        return new CleanupStatus(status, "");
+    }
+
+    private void envelope(RecordReader in, int max) throws IOException {
+        String pendingOrig = null;
+        while (true) {
+            Record r = next(in, max);
+            switch (r.type()) {
+                case TIME -> {
+                    String t = r.text().strip();
+                    try {
+                        arrivalSeconds = Long.parseLong(t.split(" ")[0]);
+                    } catch (NumberFormatException e) {
+                        throw new RecordException("bad time record: " + t);
+                    }
+                    out.put(RecordType.TIME, r.data());
+                }
+                case ATTR -> {
+                    String a = r.text();
+                    if (a.startsWith("rewrite_context=")) context = a.substring("rewrite_context=".length()).equals("remote") ? "remote" : "local";
+                    if (a.startsWith("create_time=")) createTimeSeen = true;
+                    out.put(RecordType.ATTR, r.data());
+                }
+                case FULL -> {
+                    fullName = r.text();
+                    out.put(RecordType.FULL, r.data());
+                }
+                case FROM -> {
+                    if (!createTimeSeen) out.attr("create_time", Long.toString(arrivalSeconds));
+                    sender = canonicalSender(r.text());
+                    out.put(RecordType.FROM, sender);
+                }
+                case ORCP -> pendingOrig = r.text();
+                case RCPT -> {
+                    recipient(pendingOrig, r.text());
+                    pendingOrig = null;
+                }
+                case MESG -> {
+                    if (sender == null) throw new RecordException("no sender record");
+                    out.put(RecordType.MESG, new byte[0]);
+                    dataOffset = out.offset();
+                    return;
+                }
+                case WARN, VERP, DSN_ENVID, DSN_RET, DSN_NOTIFY, DSN_ORCPT, PRIO, CTIME, SIZE -> { }
+                default -> throw new RecordException("unexpected record type '" + r.type().code + "' in envelope");
+            }
+        }
+    }
+
+    private String canonicalSender(String raw) throws IOException {
+        if (raw.isEmpty()) return "";
+        String a = rewriter.rewrite(context, raw);
+        if (a.equalsIgnoreCase("MAILER-DAEMON@" + s.myorigin()) || a.equalsIgnoreCase("MAILER-DAEMON")) return "";
+        return a;
+    }
+
+    private void recipient(String orig, String raw) throws IOException {
+        String a = raw.isEmpty() ? raw : rewriter.rewrite(context, raw);
+        if (a.isEmpty()) return;
+        if (seenRecipients.size() < s.duplicateLimit() && !seenRecipients.add(a.toLowerCase(java.util.Locale.ROOT) + "\0" + (orig == null ? "" : orig))) {
+            return; // duplicate_filter_limit: drop exact duplicates
+        }
+        if (orig != null) out.put(RecordType.ORCP, orig);
+        else out.put(RecordType.ORCP, raw);
+        out.put(RecordType.RCPT, a);
+        recipients++;
+    }
+
+    private void content(RecordReader in, int max) throws IOException {
+        boolean inHeaders = true;
+        List<String> pending = new ArrayList<>(); // physical lines of the current logical header
+        HeaderState h = new HeaderState();
+        ByteArrayOutputStream partial = null;
+        long bytes = 0;
+        while (true) {
+            Record r = next(in, max);
+            if (r.type() == RecordType.XTRA) break;
+            if (r.type() != RecordType.NORM && r.type() != RecordType.CONT) {
+                throw new RecordException("unexpected record type '" + r.type().code + "' in content");
+            }
+            bytes += r.data().length + 2;
+            if (s.messageSizeLimit() > 0 && bytes > s.messageSizeLimit()) status |= CleanupStatus.STAT_SIZE;
+            if ((status & CleanupStatus.STAT_SIZE) != 0) continue;
+            if (!inHeaders) {
+                out.put(r.type(), clean(r.data()));
+                continue;
+            }
+            if (r.type() == RecordType.CONT) {
+                if (partial == null) partial = new ByteArrayOutputStream();
+                partial.write(r.data());
+                continue;
+            }
+            String line;
+            if (partial != null) {
+                partial.write(r.data());
+                line = partial.toString(StandardCharsets.UTF_8);
+                partial = null;
+            } else {
+                line = r.text();
+            }
+            h.headerBytes += line.length() + 1;
+            boolean continuation = !line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t');
+            if (continuation && !pending.isEmpty() && h.headerBytes <= s.headerSizeLimit()) {
+                pending.add(line);
+                continue;
+            }
+            if (!line.isEmpty() && HeaderState.isHeaderStart(line) && h.headerBytes <= s.headerSizeLimit()) {
+                flushHeader(pending, h);
+                pending.add(line);
+                continue;
+            }
+            // end of headers: an empty line, a non-header line, or header_size_limit reached
+            flushHeader(pending, h);
+            endHeaders(h);
+            inHeaders = false;
+            if (!line.isEmpty()) out.put(RecordType.NORM, "");
+            writeLine(line);
+        }
+        if (inHeaders) {
+            if (partial != null) pending.add(partial.toString(StandardCharsets.UTF_8));
+            flushHeader(pending, h);
+            endHeaders(h);
+        }
+        contentLength = out.offset() - dataOffset;
+        out.put(RecordType.XTRA, new byte[0]);
+        if (h.received > s.hopcountLimit()) status |= CleanupStatus.STAT_HOPS;
+    }
+
+    private void flushHeader(List<String> pending, HeaderState h) throws IOException {
+        if (pending.isEmpty()) return;
+        String logical = String.join("\n", pending);
+        if (h.accept(logical, s.dropHeaders())) {
+            for (String l : pending) writeLine(l);
+        }
+        pending.clear();
+    }
+
+    private void endHeaders(HeaderState h) throws IOException {
+        boolean add = addHeadersFlag || s.alwaysAddHeaders() || context.equals("local");
+        String prefix = h.resent ? "Resent-" : "";
+        boolean haveId = h.resent ? h.resentMessageId : h.messageId;
+        boolean haveDate = h.resent ? h.resentDate : h.date;
+        boolean haveFrom = h.resent ? h.resentFrom : h.from;
+        messageId = h.messageId ? h.messageIdValue : "";
+        if (add && !haveId) {
+            String gen = "<" + MSGID_TIME.format(Instant.ofEpochSecond(arrivalSeconds)) + "." + id + "@" + s.myhostname() + ">";
+            writeLine(prefix + "Message-Id: " + gen);
+            if (!h.resent) messageId = gen;
+        }
+        if (add && !haveDate) {
+            writeLine(prefix + "Date: " + MailDate.format(ZonedDateTime.ofInstant(Instant.ofEpochSecond(arrivalSeconds), ZoneId.systemDefault())));
+        }
+        if (add && !haveFrom) {
+            String addr = sender().isEmpty() ? "MAILER-DAEMON" : sender();
+            String name = fullName.replaceAll("[\\r\\n\"<>]", " ").strip();
+            writeLine(prefix + "From: " + (name.isEmpty() ? addr : name + " <" + addr + ">"));
+        }
+    }
+
+    /** Writes one content line, split into CONT pieces of at most line_length_limit bytes. */
+    private void writeLine(String line) throws IOException {
+        byte[] b = clean(line.getBytes(StandardCharsets.UTF_8));
+        int limit = Math.max(s.lineLimit(), 1);
+        int off = 0;
+        while (b.length - off > limit) {
+            out.put(RecordType.CONT, b, off, limit);
+            off += limit;
+        }
+        out.put(RecordType.NORM, b, off, b.length - off);
+    }
+
+    /** cleanup_replace_stray_cr_lf: a CR or LF left inside a content line becomes a space. */
+    private byte[] clean(byte[] data) {
+        if (!s.replaceStrayCrLf()) return data;
+        byte[] copy = null;
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] == '\r' || data[i] == '\n') {
+                if (copy == null) copy = data.clone();
+                copy[i] = ' ';
+            }
+        }
+        return copy == null ? data : copy;
+    }
+
+    private void extracted(RecordReader in, int max) throws IOException {
+        String pendingOrig = null;
+        while (true) {
+            Record r = next(in, max);
+            switch (r.type()) {
+                case ORCP -> pendingOrig = r.text();
+                case RCPT -> {
+                    recipient(pendingOrig, r.text());
+                    pendingOrig = null;
+                }
+                case ATTR -> out.put(RecordType.ATTR, r.data());
+                case END -> {
+                    out.put(RecordType.END, new byte[0]);
+                    return;
+                }
+                case DONE, DRCP, DSN_ORCPT, DSN_NOTIFY, PRIO, FULL -> { }
+                default -> throw new RecordException("unexpected record type '" + r.type().code + "' in extracted segment");
+            }
+        }
+    }
+
+    private static Record next(RecordReader in, int max) throws IOException {
+        Record r = in.next(max);
+        if (r == null) throw new java.io.EOFException("client went away before end of message");
+        return r;
+    }
+}

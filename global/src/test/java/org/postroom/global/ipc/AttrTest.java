@@ -1,0 +1,53 @@
+package org.postroom.global.ipc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.postroom.global.proto.deliver.DeliverRequest;
+import org.postroom.global.proto.deliver.DeliveryStatus;
+import org.postroom.global.queue.QueueId;
+import org.postroom.global.queue.QueueName;
+
+class AttrTest {
+    @Test
+    void zeroEncodingOnTheWire() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new AttrWriter(out).attr("protocol", "cleanup_protocol").attr("queue_id", "ABC").end();
+        assertEquals("protocol\0cleanup_protocol\0queue_id\0ABC\0\0", out.toString());
+        Attrs a = new AttrReader(new ByteArrayInputStream(out.toByteArray())).read();
+        a.expect("protocol", "cleanup_protocol");
+        assertEquals("ABC", a.require("queue_id"));
+    }
+
+    @Test
+    void boundsAndErrors() {
+        byte[] longValue = ("n\0" + "v".repeat(100) + "\0\0").getBytes();
+        assertThrows(ProtocolException.class, () -> new AttrReader(new ByteArrayInputStream(longValue), 10, 10).read());
+        assertThrows(EOFException.class, () -> new AttrReader(new ByteArrayInputStream(new byte[0])).read());
+        assertThrows(ProtocolException.class, () -> new AttrReader(new ByteArrayInputStream("a\0b".getBytes())).read());
+        assertThrows(IllegalArgumentException.class, () -> new AttrWriter(new ByteArrayOutputStream()).attr("a", "x\0y"));
+    }
+
+    @Test
+    void deliverRequestAndStatusRoundTrip() throws IOException {
+        DeliverRequest req = new DeliverRequest(QueueName.ACTIVE, new QueueId("74AB3160019"), 743, 371, "mail.example.com", "",
+                "alice@example.org", 1795288307000L, 1795288308000L, "localhost", "127.0.0.1",
+                List.of(new DeliverRequest.Recipient(274, "bob", "bob@mail.example.com"),
+                        new DeliverRequest.Recipient(310, "carol@x", "carol@mail.example.com")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        req.writeTo(new AttrWriter(out));
+        assertEquals(req, DeliverRequest.readFrom(new AttrReader(new ByteArrayInputStream(out.toByteArray())).read()));
+
+        List<DeliveryStatus> st = List.of(DeliveryStatus.sent(274, "2.0.0", "delivered to maildir"),
+                DeliveryStatus.deferred(310, "4.3.0", "mailbox busy"));
+        ByteArrayOutputStream o2 = new ByteArrayOutputStream();
+        DeliveryStatus.writeAll(new AttrWriter(o2), st);
+        assertEquals(st, DeliveryStatus.readAll(new AttrReader(new ByteArrayInputStream(o2.toByteArray())).read()));
+    }
+}

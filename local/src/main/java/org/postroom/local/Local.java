@@ -1,0 +1,182 @@
+package org.postroom.local;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.postroom.global.ipc.AttrNames;
+import org.postroom.global.ipc.AttrReader;
+import org.postroom.global.ipc.AttrWriter;
+import org.postroom.global.ipc.Attrs;
+import org.postroom.global.log.DeliveryLog;
+import org.postroom.global.log.Msg;
+import org.postroom.global.proto.deliver.DeliverRequest;
+import org.postroom.global.proto.deliver.DeliveryStatus;
+import org.postroom.global.proto.deliver.DeliveryStatus.Outcome;
+import org.postroom.global.queue.MailQueue;
+import org.postroom.global.record.QueueFile;
+import org.postroom.service.Connection;
+import org.postroom.service.ConnectionService;
+import org.postroom.service.FatalException;
+import org.postroom.service.Requirement;
+import org.postroom.service.ServiceContext;
+import org.postroom.service.ServiceMain;
+import org.postroom.service.ServiceSpec;
+
+/**
+ * NAME
+ *      local - Postroom local mail delivery
+ *
+ * SYNOPSIS
+ *      local [generic Postfix daemon options]
+ *
+ * DESCRIPTION
+ *      The local(8) daemon takes delivery requests from qmgr(8) for recipients in the local domains
+ *      (mydestination), one recipient per request by default. For each recipient it lower-cases the local
+ *      part, splits off an address extension at recipient_delimiter, and then tries, in order:
+ *
+ *      alias_maps, first with the extension (user+ext), then without. Alias values are addresses,
+ *      /file/name (mbox), /dir/name/ (Maildir), |command, :include:/file and &#92;user. Local addresses in an
+ *      expansion are delivered recursively; an alias that lists itself delivers to the user's mailbox.
+ *
+ *      for users in the password file: mailbox_command, else home_mailbox (relative to the home
+ *      directory), else mail_spool_directory/user. A name ending in "/" means Maildir.
+ *
+ *      postmaster and mailer-daemon without an alias or account are discarded with a warning; any other
+ *      name is bounced as unknown user.
+ *
+ *      mbox deliveries get a From_ line, Return-Path:, X-Original-To: and Delivered-To:, ">From "
+ *      quoting and a trailing blank line, under an fcntl lock plus a .lock file; the file is truncated
+ *      back on error and fsynced on success. Maildir deliveries go through tmp/ and are linked into new/.
+ *      Commands get the message with From_ line on standard input and a reset environment, and their exit
+ *      status is mapped through sysexits(3). A message whose headers already contain
+ *      Delivered-To: <recipient> is bounced as a mail forwarding loop.
+ *
+ *      Each recipient that is delivered or bounced is marked done in the queue file; the agent then
+ *      replies to qmgr with one status per recipient. Temporary trouble defers and keeps the mail.
+ *
+ * SECURITY
+ *      local(8) is security sensitive: it runs as root and delivers as other users. Mailboxes are written
+ *      as root and given to the recipient; files and commands from aliases use the rights of the alias
+ *      table owner, or default_privs when root owns it, and never root. The JVM cannot change its uid per
+ *      thread, so local checks the delivery user's write permission on files itself and runs commands
+ *      through setpriv(1). Existing mailboxes must be plain files with one link.
+ *
+ * DIAGNOSTICS
+ *      One line per delivery: to=, orig_to=, relay=local, delay=, delays=, dsn=, status= and the reason.
+ *      "warning: required alias not found: postmaster", "warning: alias database loop for NAME".
+ *
+ * BUGS
+ *      Forwarding to non-local addresses (from aliases) needs resubmission through cleanup, which is not
+ *      implemented yet: such deliveries are deferred with "mail forwarding not yet supported".
+ *      .forward files (forward_path) are not read yet. mailbox_transport, fallback_transport and
+ *      luser_relay are not supported. owner- aliases do not change the envelope sender.
+ *      alias_maps tables of type hash (and btree, lmdb, cdb, dbm, texthash) are read from their aliases(5)
+ *      source file rather than an indexed .db file; the source is read again when it changes.
+ *      Addresses in :include: files are delivered locally like alias values instead of being resubmitted.
+ *      A command that exits with status 129-159 is reported as killed by a signal, as Java cannot tell the
+ *      two apart. mailbox_command expands only plain $name, ${name} and $(name), not ${name?text}.
+ *      biff(1) notification is not supported. flock in mailbox_delivery_lock is treated as fcntl.
+ *
+ * CONFIGURATION PARAMETERS
+ *      alias_maps (hash:/etc/aliases), allow_mail_to_commands (alias, forward),
+ *      allow_mail_to_files (alias, forward), command_execution_directory (empty: queue_directory),
+ *      command_expansion_filter (letters, digits and !@%-_=+:,./), command_time_limit (1000s),
+ *      default_privs (nobody), deliver_lock_attempts (20), deliver_lock_delay (1s),
+ *      export_environment (TZ MAIL_CONFIG LANG), home_mailbox (empty), line_length_limit (2048),
+ *      mail_spool_directory (/var/mail), mailbox_command (empty), mailbox_delivery_lock (fcntl, dotlock),
+ *      mailbox_size_limit (51200000, must not be below message_size_limit), message_size_limit (10240000),
+ *      mydestination ($myhostname, localhost.$mydomain, localhost), myorigin ($myhostname),
+ *      prepend_delivered_header (command, file, forward), propagate_unmatched_extensions (canonical, virtual),
+ *      recipient_delimiter (empty), stale_lock_time (500s).
+ *
+ * SEE ALSO
+ *      qmgr(8), aliases(5), postalias(1), virtual(8), sysexits(3)
+ */
+public final class Local implements ConnectionService {
+    static final ServiceSpec SPEC = new ServiceSpec("local", LocalConfig.PARAMS, Set.of(Requirement.PRIVILEGED));
+
+    private final LocalConfig cfg;
+    private final MailQueue queue;
+    private final Clock clock;
+    private final Privileges privileges;
+    private final DeliverySwitch deliveries;
+
+    public static void main(String[] args) {
+        ServiceMain.run(args, SPEC, Local::new);
+    }
+
+    public Local(ServiceContext ctx) {
+        this(ctx, Users.SYSTEM, Clock.systemDefaultZone(), Privileges.detect(), Maildir.systemHostname());
+    }
+
+    Local(ServiceContext ctx, Users users, Clock clock, Privileges privileges, String hostname) {
+        this.cfg = LocalConfig.from(ctx.config());
+        this.queue = ctx.queue();
+        this.clock = clock;
+        this.privileges = privileges;
+        Rights defaults = users.byName(cfg.defaultPrivs()).map(Rights::defaults).orElseThrow(
+                () -> new FatalException("parameter default_privs: unknown user name value: " + cfg.defaultPrivs()));
+        if (defaults.isRoot()) throw new FatalException("parameter default_privs: privileged user: " + cfg.defaultPrivs());
+        Path cwd = cfg.commandDirectory().isEmpty() ? cfg.queueDirectory() : Path.of(cfg.commandDirectory());
+        this.deliveries = new DeliverySwitch(cfg, users, new AliasMaps(cfg.aliasMaps()), defaults,
+                new Mbox(cfg.lock(), cfg.mailboxSizeLimit(), privileges),
+                new Maildir(cfg.mailboxSizeLimit(), privileges, hostname),
+                new Pipe(privileges, cfg.commandTimeLimit(), cwd, cfg.exportEnvironment()));
+    }
+
+    @Override
+    public void serve(Connection client) throws IOException {
+        converse(client.in(), client.out());
+    }
+
+    /** The delivery protocol: greeting, then one request and one reply at a time until the client hangs up. */
+    void converse(InputStream in, OutputStream out) throws IOException {
+        AttrReader reader = new AttrReader(in);
+        AttrWriter writer = new AttrWriter(out);
+        writer.attr(AttrNames.PROTOCOL, AttrNames.PROTO_DELIVER).end();
+        while (true) {
+            Attrs attrs;
+            try {
+                attrs = reader.read();
+            } catch (EOFException e) {
+                return;
+            }
+            DeliveryStatus.writeAll(writer, deliver(DeliverRequest.readFrom(attrs)));
+        }
+    }
+
+    /** Delivers every recipient of one request, marks the finished ones done and logs each result. */
+    List<DeliveryStatus> deliver(DeliverRequest req) {
+        long handoff = clock.millis();
+        Path file = queue.path(req.queue(), req.queueId());
+        Message msg = new Message(file, req.dataOffset(), cfg.maxRecord(), req.sender());
+        Set<String> done = new HashSet<>();
+        List<DeliveryStatus> out = new ArrayList<>();
+        for (DeliverRequest.Recipient rcpt : req.recipients()) {
+            String orig = rcpt.originalRecipient();
+            Attempt.Log log = (to, v) -> Msg.info(DeliveryLog.line(req.queueId().value(), to, orig, "local",
+                    req.arrivalTime(), req.activeTime(), handoff, handoff, clock.millis(), v.dsn(), v.statusWord(), v.text()));
+            Attempt attempt = new Attempt(msg, orig, req.clientName(), req.clientAddress(), ZonedDateTime.now(clock),
+                    privileges, done, log);
+            Verdict v = deliveries.deliver(attempt, rcpt.address());
+            if (v.outcome() != Outcome.DEFERRED) {
+                try {
+                    QueueFile.markDone(file, rcpt.offset());
+                } catch (IOException e) {
+                    Msg.warn(req.queueId() + ": cannot mark recipient " + rcpt.address() + " done: " + Errno.text(e));
+                    v = Verdict.defer("4.3.0", "cannot update queue file: " + Errno.text(e));
+                }
+            }
+            out.add(new DeliveryStatus(rcpt.offset(), v.outcome(), v.dsn(), v.text()));
+        }
+        return out;
+    }
+}

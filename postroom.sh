@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Postroom quick start and test entry point.
+#   ./postroom.sh start   build (if needed) and start an embedded instance in ./instance
+#   ./postroom.sh stop    stop it
+#   ./postroom.sh build   build the distribution into dist/target/postroom
+#   ./postroom.sh test    build and run the whole test suite (what .ci/run runs)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here"
+
+find_jdk() {
+    local c v
+    for c in ${JAVA_HOME:+"$JAVA_HOME"} /usr/lib/jvm/temurin-25* /usr/lib/jvm/*-25* /usr/lib/jvm/jdk-25*; do
+        [ -x "$c/bin/javac" ] || continue
+        v=$("$c/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+        if [ -n "$v" ] && [ "${v%%.*}" -ge 25 ] 2>/dev/null; then echo "$c"; return 0; fi
+    done
+    return 1
+}
+JAVA_HOME=$(find_jdk) || { echo "postroom.sh: no JDK 25 found under /usr/lib/jvm (or JAVA_HOME); install Temurin 25" >&2; exit 1; }
+export JAVA_HOME
+command -v mvn >/dev/null || { echo "postroom.sh: Maven (mvn) is not installed" >&2; exit 1; }
+
+dist="$here/dist/target/postroom"
+inst="$here/instance"
+
+build() {
+    if [ ! -x "$dist/bin/postfix" ] || [ -n "$(find . -path ./instance -prune -o -newer "$dist/bin/postfix" -name '*.java' -print -quit 2>/dev/null)" ]; then
+        mvn -q -B -DskipTests package
+    fi
+}
+
+ensure_owner() { # a non-root mail_owner is needed when we run as root
+    if [ "$(id -u)" = 0 ]; then
+        id postroom >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postroom
+        echo postroom
+    else
+        id -un
+    fi
+}
+
+write_instance() {
+    local owner=$1
+    mkdir -p "$inst"/{etc,queue,mail,log,data}
+    chmod 755 "$inst" "$inst/log" "$inst/mail"
+    [ "$(id -u)" = 0 ] && chown "$owner" "$inst/log"
+    cat > "$inst/etc/main.cf" <<CF
+# Embedded Postroom instance written by postroom.sh
+compatibility_level = 3.6
+queue_directory = $inst/queue
+data_directory = $inst/data
+daemon_directory = $dist/libexec
+command_directory = $dist/bin
+mail_owner = $owner
+myhostname = localhost.localdomain
+mydestination = \$myhostname, localhost.\$mydomain, localhost
+inet_interfaces = 127.0.0.1
+mynetworks = 127.0.0.0/8
+mail_spool_directory = $inst/mail/
+alias_maps = hash:$inst/etc/aliases
+maillog_file = $inst/log/maillog
+CF
+    sed "s/^smtp      inet/127.0.0.1:2525 inet/" "$dist/etc/master.cf" > "$inst/etc/master.cf"
+    [ -f "$inst/etc/aliases" ] || cat > "$inst/etc/aliases" <<AL
+postmaster: $(id -un)
+mailer-daemon: postmaster
+AL
+}
+
+case "${1:-start}" in
+build)
+    build
+    ;;
+start)
+    build
+    owner=$(ensure_owner)
+    write_instance "$owner"
+    "$dist/bin/postfix" -c "$inst/etc" start
+    for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break; sleep 0.1; done
+    "$dist/bin/postfix" -c "$inst/etc" status
+    user=$(id -un)
+    cat <<MSG
+Postroom is running: SMTP on 127.0.0.1:2525, instance in $inst, log in $inst/log/maillog.
+Send a test message:
+  printf 'Subject: hello\r\n\r\nIt works.\r\n' | curl -s smtp://127.0.0.1:2525 --mail-from you@example.org --mail-rcpt $user@localhost -T -
+or locally:  printf 'Subject: hi\n\nvia sendmail\n' | MAIL_CONFIG=$inst/etc $dist/bin/sendmail $user
+It lands in the Maildir $inst/mail/$user/new/
+Stop with: ./postroom.sh stop
+MSG
+    ;;
+stop)
+    "$dist/bin/postfix" -c "$inst/etc" stop
+    ;;
+test)
+    ensure_owner >/dev/null
+    mvn -B verify
+    ;;
+*)
+    echo "usage: $0 start|stop|test" >&2; exit 64 ;;
+esac

@@ -1,0 +1,259 @@
+package org.postroom.qmgr;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.postroom.global.log.DeliveryLog;
+import org.postroom.global.log.Msg;
+import org.postroom.global.proto.deliver.DeliverRequest;
+import org.postroom.global.proto.deliver.DeliveryStatus;
+import org.postroom.global.proto.rewrite.ResolveReply;
+import org.postroom.global.proto.rewrite.RewriteClient;
+import org.postroom.global.queue.MailQueue;
+import org.postroom.global.queue.QueueId;
+import org.postroom.global.queue.QueueName;
+import org.postroom.global.record.QueueFile;
+import org.postroom.global.record.RecordException;
+import org.postroom.util.Printable;
+
+/**
+ * The active queue (qmgr_active.c, qmgr_entry.c, qmgr_defer.c): admits a message by renaming it into
+ * active/, resolves its recipients, batches them per transport and next hop, delivers each batch on a
+ * virtual thread within the transport's concurrency limit, and decides the message's fate when every
+ * batch has reported: removed, or deferred with its retry time as the file's mtime.
+ */
+final class ActiveQueue {
+    private final Settings s;
+    private final MailQueue queue;
+    private final RewriteClient resolver;
+    private final Deliverer deliverer;
+    private final Semaphore activeSlots;
+    private final Set<QueueId> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<String, Semaphore> destinationLimits = new ConcurrentHashMap<>();
+
+    ActiveQueue(Settings s, MailQueue queue, RewriteClient resolver, Deliverer deliverer) {
+        this.s = s;
+        this.queue = queue;
+        this.resolver = resolver;
+        this.deliverer = deliverer;
+        this.activeSlots = new Semaphore(s.activeLimit());
+    }
+
+    boolean inFlight(QueueId id) {
+        return inFlight.contains(id);
+    }
+
+    int size() {
+        return inFlight.size();
+    }
+
+    /** Moves {@code id} from {@code from} into active and starts its deliveries. */
+    void admit(QueueId id, QueueName from) throws IOException, InterruptedException {
+        activeSlots.acquire();
+        if (!inFlight.add(id)) {
+            activeSlots.release();
+            return;
+        }
+        boolean started = false;
+        try {
+            Path file;
+            try {
+                file = queue.rename(id, from, QueueName.ACTIVE);
+            } catch (NoSuchFileException e) {
+                return; // removed meanwhile (postsuper), or another scan took it
+            }
+            queue.remove(QueueName.DEFER, id);
+            long activeAt = System.currentTimeMillis();
+            QueuedMessage m;
+            try {
+                m = QueuedMessage.load(id, file, s.maxRecord());
+            } catch (RecordException e) {
+                corrupt(id, e.getMessage());
+                return;
+            }
+            Msg.info(id + ": from=<" + Printable.sanitize(m.sender()) + ">, size=" + m.size() + ", nrcpt="
+                    + m.totalRecipients() + " (queue active)");
+            started = dispatch(m, file, activeAt);
+        } finally {
+            if (!started) {
+                inFlight.remove(id);
+                activeSlots.release();
+            }
+        }
+    }
+
+    private void corrupt(QueueId id, String why) {
+        Msg.warn(id + ": corrupt queue file: " + why + " -- moved to corrupt");
+        try {
+            Path p = queue.rename(id, QueueName.ACTIVE, QueueName.CORRUPT);
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("r--------"));
+        } catch (IOException e) {
+            Msg.warn(id + ": cannot move to corrupt: " + e.getMessage());
+        }
+    }
+
+    /** One batch: recipients that share transport and next hop. */
+    private record Batch(String transport, String nexthop, List<QueuedMessage.Recipient> recipients) {}
+
+    /** Per-message progress across its batches. */
+    private static final class Progress {
+        final AtomicInteger pending = new AtomicInteger();
+        final ConcurrentLinkedQueue<Object[]> deferred = new ConcurrentLinkedQueue<>();
+    }
+
+    private boolean dispatch(QueuedMessage m, Path file, long activeAt) throws IOException {
+        Map<String, Batch> batches = new LinkedHashMap<>();
+        List<Batch> ready = new ArrayList<>();
+        Progress p = new Progress();
+        for (QueuedMessage.Recipient r : m.recipients()) {
+            ResolveReply rr;
+            try {
+                rr = resolver.resolve(m.sender(), r.address());
+            } catch (IOException e) {
+                p.deferred.add(new Object[] {r, "4.3.0", "address resolver failure"});
+                log(m, r, "none", activeAt, "4.3.0", "deferred", "address resolver failure");
+                continue;
+            }
+            String key = rr.transport() + "\0" + rr.nexthop();
+            Batch b = batches.computeIfAbsent(key, k -> new Batch(rr.transport(), rr.nexthop(), new ArrayList<>()));
+            b.recipients().add(new QueuedMessage.Recipient(r.offset(), r.original(), rr.recipient()));
+            if (b.recipients().size() >= s.recipientLimit(rr.transport())) {
+                ready.add(b);
+                batches.remove(key);
+            }
+        }
+        ready.addAll(batches.values());
+        if (ready.isEmpty()) {
+            finish(m, file, p);
+            return true;
+        }
+        p.pending.set(ready.size());
+        for (Batch b : ready) {
+            Thread.ofVirtual().name("deliver-" + m.id()).start(() -> {
+                try {
+                    run(m, file, activeAt, b, p);
+                } finally {
+                    if (p.pending.decrementAndGet() == 0) finish(m, file, p);
+                }
+            });
+        }
+        return true;
+    }
+
+    private void run(QueuedMessage m, Path file, long activeAt, Batch b, Progress p) {
+        if (b.transport().equals("error") || b.transport().equals("discard")) {
+            localDisposition(m, file, activeAt, b);
+            return;
+        }
+        Semaphore limit = destinationLimits.computeIfAbsent(b.transport() + "\0" + b.nexthop(),
+                k -> new Semaphore(s.concurrencyLimit(b.transport())));
+        try {
+            limit.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            for (QueuedMessage.Recipient r : b.recipients()) p.deferred.add(new Object[] {r, "4.3.0", "interrupted"});
+            return;
+        }
+        try {
+            List<DeliverRequest.Recipient> rs = b.recipients().stream()
+                    .map(r -> new DeliverRequest.Recipient(r.offset(), r.original(), r.address())).toList();
+            DeliverRequest req = new DeliverRequest(QueueName.ACTIVE, m.id(), m.dataOffset(), m.size(), b.nexthop(), "",
+                    m.sender(), m.arrivalMillis(), activeAt, m.clientName(), m.clientAddress(), rs);
+            List<DeliveryStatus> results = deliverer.deliver(b.transport(), req);
+            for (QueuedMessage.Recipient r : b.recipients()) {
+                DeliveryStatus st = results.stream().filter(x -> x.offset() == r.offset()).findFirst().orElse(null);
+                if (st == null) {
+                    p.deferred.add(new Object[] {r, "4.3.0", "unknown mail transport error"});
+                    log(m, r, "none", activeAt, "4.3.0", "deferred", "unknown mail transport error");
+                } else if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) {
+                    p.deferred.add(new Object[] {r, st.dsn(), st.reason()});
+                }
+            }
+        } catch (Deliverer.TransportUnavailable e) {
+            Msg.warn("connect to transport private/" + b.transport() + ": " + e.getMessage());
+            for (QueuedMessage.Recipient r : b.recipients()) {
+                p.deferred.add(new Object[] {r, "4.3.0", "mail transport unavailable"});
+                log(m, r, "none", activeAt, "4.3.0", "deferred", "mail transport unavailable");
+            }
+        } catch (IOException e) {
+            Msg.warn(m.id() + ": transport " + b.transport() + " failed: " + e.getMessage());
+            for (QueuedMessage.Recipient r : b.recipients()) {
+                p.deferred.add(new Object[] {r, "4.3.0", "unknown mail transport error"});
+                log(m, r, "none", activeAt, "4.3.0", "deferred", "unknown mail transport error");
+            }
+        } finally {
+            limit.release();
+        }
+    }
+
+    /** error: and discard: destinations are settled here (Postfix hands them to error(8)/discard(8)). */
+    private void localDisposition(QueuedMessage m, Path file, long activeAt, Batch b) {
+        boolean bounce = b.transport().equals("error");
+        String hop = b.nexthop();
+        String dsn = bounce ? "5.0.0" : "2.0.0";
+        String text = hop;
+        if (bounce && hop.matches("^[45]\\.\\d{1,3}\\.\\d{1,3} .*")) {
+            dsn = hop.substring(0, hop.indexOf(' '));
+            text = hop.substring(hop.indexOf(' ') + 1);
+        }
+        for (QueuedMessage.Recipient r : b.recipients()) {
+            try {
+                QueueFile.markDone(file, r.offset());
+                log(m, r, "none", activeAt, dsn, bounce ? "bounced" : "sent", bounce ? text : "discarded");
+            } catch (IOException e) {
+                Msg.warn(m.id() + ": cannot update queue file: " + e.getMessage());
+            }
+        }
+    }
+
+    private void log(QueuedMessage m, QueuedMessage.Recipient r, String relay, long activeAt, String dsn, String status, String text) {
+        long now = System.currentTimeMillis();
+        Msg.info(DeliveryLog.line(m.id().value(), r.address(), r.original(), relay, m.arrivalMillis(), activeAt, now, now, now,
+                dsn, status, text));
+    }
+
+    /** qmgr_active_done: remove, defer with backoff, or expire. */
+    private void finish(QueuedMessage m, Path file, Progress p) {
+        try {
+            if (p.deferred.isEmpty()) {
+                queue.remove(QueueName.ACTIVE, m.id());
+                queue.remove(QueueName.DEFER, m.id());
+                Msg.info(m.id() + ": removed");
+                return;
+            }
+            Path deferLog = queue.path(QueueName.DEFER, m.id());
+            for (Object[] d : p.deferred) DeferLog.append(deferLog, (QueuedMessage.Recipient) d[0], (String) d[1], (String) d[2]);
+            long nowSec = System.currentTimeMillis() / 1000;
+            long age = Math.max(0, nowSec - m.createSeconds());
+            Duration lifetime = m.sender().isEmpty() ? s.bounceLifetime() : s.queueLifetime();
+            if (age >= lifetime.toSeconds()) {
+                Msg.info(m.id() + ": from=<" + Printable.sanitize(m.sender()) + ">, status=expired, returned to sender");
+                queue.remove(QueueName.ACTIVE, m.id());
+                queue.remove(QueueName.DEFER, m.id());
+                return;
+            }
+            long delay = Math.min(Math.max(age, s.minBackoff().toSeconds()), s.maxBackoff().toSeconds());
+            Path d = queue.rename(m.id(), QueueName.ACTIVE, QueueName.DEFERRED);
+            FileTime next = FileTime.fromMillis((nowSec + delay) * 1000);
+            Files.setLastModifiedTime(d, next);
+        } catch (IOException e) {
+            Msg.warn(m.id() + ": cannot finish message: " + e.getMessage() + " -- left in active queue");
+        } finally {
+            inFlight.remove(m.id());
+            activeSlots.release();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package org.postroom.qmgr;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.postroom.global.config.Params;
+import org.postroom.global.log.Msg;
+import org.postroom.global.proto.rewrite.RewriteClient;
+import org.postroom.global.queue.MailQueue;
+import org.postroom.global.queue.QueueId;
+import org.postroom.global.queue.QueueName;
+import org.postroom.service.Requirement;
+import org.postroom.service.ServiceContext;
+import org.postroom.service.ServiceMain;
+import org.postroom.service.ServiceSpec;
+import org.postroom.service.TriggerService;
+
+/**
+ * NAME
+ *     qmgr - Postroom queue manager
+ * SYNOPSIS
+ *     qmgr [generic Postfix daemon options]
+ * DESCRIPTION
+ *     Moves mail from incoming and deferred into active, resolves each recipient through
+ *     trivial-rewrite(8), and hands batches to the delivery agents on private/TRANSPORT
+ *     (at most TRANSPORT_destination_recipient_limit recipients per batch and
+ *     TRANSPORT_destination_concurrency_limit batches at once per destination). A message whose
+ *     recipients were all delivered or bounced is removed; one with deferred recipients gets a defer
+ *     log and moves to deferred/ with its next retry time as the file's mtime: its age, clamped to
+ *     [minimal_backoff_time, maximal_backoff_time]. Mail older than maximal_queue_lifetime
+ *     (bounce_queue_lifetime for the null sender) expires after a failed attempt.
+ *     At start-up every file left in active/ by a crash goes back to incoming/; recipients already
+ *     marked done are never delivered again.
+ *     Triggers on public/qmgr: I and W scan incoming, D scans deferred, A ignores deferred time
+ *     stamps on the next scan, F is accepted (no dead-destination cache yet).
+ * SECURITY
+ *     Not security sensitive: never reads message content. Runs as mail_owner.
+ * DIAGNOSTICS
+ *     "ID: from=<s>, size=N, nrcpt=M (queue active)", "ID: removed", "status=expired" lines;
+ *     a transport without an agent defers its mail with "mail transport unavailable".
+ * BUGS
+ *     No non-delivery notifications yet: bounced and expired recipients are logged, not returned
+ *     to the sender. No slow-start concurrency feedback or dead-destination cache.
+ * CONFIGURATION PARAMETERS
+ *     qmgr_message_active_limit (20000), minimal_backoff_time (300s), maximal_backoff_time (4000s),
+ *     queue_run_delay (300s), maximal_queue_lifetime (5d), bounce_queue_lifetime (5d),
+ *     default_destination_concurrency_limit (20), local_destination_concurrency_limit (2),
+ *     default_destination_recipient_limit (50), local_destination_recipient_limit (1)
+ * SEE ALSO
+ *     trivial-rewrite(8), local(8), cleanup(8), master(8)
+ */
+public final class Qmgr implements TriggerService {
+    static final ServiceSpec SPEC = new ServiceSpec("qmgr", List.of(Params.QMGR_MESSAGE_ACTIVE_LIMIT,
+            Params.MINIMAL_BACKOFF_TIME, Params.MAXIMAL_BACKOFF_TIME, Params.QUEUE_RUN_DELAY, Params.MAXIMAL_QUEUE_LIFETIME,
+            Params.BOUNCE_QUEUE_LIFETIME, Params.DEFAULT_DESTINATION_CONCURRENCY_LIMIT,
+            Params.LOCAL_DESTINATION_CONCURRENCY_LIMIT, Params.DEFAULT_DESTINATION_RECIPIENT_LIMIT,
+            Params.LOCAL_DESTINATION_RECIPIENT_LIMIT), Set.of(Requirement.SOLITARY));
+
+    public static void main(String[] args) {
+        ServiceMain.run(args, SPEC, Qmgr::new);
+    }
+
+    private final MailQueue queue;
+    private final Settings settings;
+    private final ActiveQueue active;
+    private final Object lock = new Object();
+    private boolean scanIncoming = true;
+    private boolean scanDeferred = true;
+    private boolean ignoreTime;
+
+    Qmgr(ServiceContext ctx) {
+        this.queue = ctx.queue();
+        this.settings = Settings.from(ctx.config());
+        Path qdir = ctx.queueDirectory();
+        this.active = new ActiveQueue(settings, queue, new RewriteClient(qdir, Duration.ofSeconds(100)),
+                new Deliverer(qdir, ctx.config().get(Params.IPC_TIMEOUT)));
+    }
+
+    @Override
+    public void start() throws IOException {
+        for (QueueId id : queue.list(QueueName.ACTIVE)) {
+            try {
+                queue.rename(id, QueueName.ACTIVE, QueueName.INCOMING);
+            } catch (NoSuchFileException e) {
+                // gone
+            }
+        }
+        Thread.ofPlatform().name("scheduler").start(this::schedule);
+    }
+
+    @Override
+    public void wakeup(String triggers) {
+        synchronized (lock) {
+            for (char c : triggers.toCharArray()) {
+                switch (c) {
+                    case 'I', 'W' -> scanIncoming = true;
+                    case 'D' -> scanDeferred = true;
+                    case 'A' -> ignoreTime = true;
+                    default -> { }
+                }
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /** The scan loop: incoming on demand, deferred on demand and every queue_run_delay. */
+    private void schedule() {
+        long nextDeferred = System.currentTimeMillis();
+        while (true) {
+            boolean in, def, all;
+            synchronized (lock) {
+                long now = System.currentTimeMillis();
+                if (now >= nextDeferred) scanDeferred = true;
+                while (!scanIncoming && !scanDeferred) {
+                    try {
+                        lock.wait(Math.max(1, nextDeferred - System.currentTimeMillis()));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (System.currentTimeMillis() >= nextDeferred) scanDeferred = true;
+                }
+                in = scanIncoming;
+                def = scanDeferred;
+                all = ignoreTime;
+                scanIncoming = scanDeferred = false;
+                if (def) ignoreTime = false;
+            }
+            try {
+                if (in) scan(QueueName.INCOMING, true);
+                if (def) {
+                    scan(QueueName.DEFERRED, all);
+                    nextDeferred = System.currentTimeMillis() + settings.queueRunDelay().toMillis();
+                }
+            } catch (IOException e) {
+                Msg.warn("queue scan: " + e.getMessage());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void scan(QueueName q, boolean ignoreTimeStamps) throws IOException, InterruptedException {
+        long now = System.currentTimeMillis();
+        for (QueueId id : queue.list(q)) {
+            if (active.inFlight(id)) continue;
+            Path p = queue.path(q, id);
+            try {
+                if (!MailQueue.isReady(p)) continue;
+                if (q == QueueName.DEFERRED && !ignoreTimeStamps && Files.getLastModifiedTime(p).toMillis() > now) continue;
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            active.admit(id, q);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.postroom.qmgr;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.postroom.global.queue.QueueId;
+import org.postroom.global.record.Record;
+import org.postroom.global.record.RecordException;
+import org.postroom.global.record.RecordReader;
+import org.postroom.global.record.RecordType;
+
+/**
+ * A message as qmgr sees it (qmgr_message.c): the envelope, read from the queue file without touching
+ * the content. Recipients already marked done (D) are skipped, so a crash never delivers them twice.
+ */
+record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createSeconds, long dataOffset, long size,
+                     int totalRecipients, String clientName, String clientAddress, List<Recipient> recipients) {
+
+    /** A recipient still to be delivered. */
+    record Recipient(long offset, String original, String address) {}
+
+    static QueuedMessage load(QueueId id, Path file, int maxRecord) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            RecordReader r = new RecordReader(new BufferedInputStream(Channels.newInputStream(ch), 16384));
+            String sender = null, clientName = "", clientAddr = "";
+            long arrival = -1, create = -1, dataOffset = -1, size = 0, contentLength = -1;
+            int total = 0;
+            List<Recipient> rcpts = new ArrayList<>();
+            String orig = null;
+            while (true) {
+                Record rec = r.next(maxRecord);
+                if (rec == null) throw new RecordException("premature end of queue file");
+                switch (rec.type()) {
+                    case SIZE -> {
+                        String[] f = rec.text().strip().split("\\s+");
+                        try {
+                            contentLength = Long.parseLong(f[0]);
+                            dataOffset = Long.parseLong(f[1]);
+                            size = contentLength;
+                        } catch (RuntimeException e) {
+                            throw new RecordException("bad size record");
+                        }
+                    }
+                    case TIME -> {
+                        String[] f = rec.text().strip().split(" ");
+                        try {
+                            arrival = Long.parseLong(f[0]) * 1000 + (f.length > 1 ? Long.parseLong(f[1]) / 1000 : 0);
+                        } catch (NumberFormatException e) {
+                            throw new RecordException("bad time record");
+                        }
+                    }
+                    case ATTR -> {
+                        String a = rec.text();
+                        if (a.startsWith("create_time=")) create = parse(a.substring(12));
+                        else if (a.startsWith("log_client_name=")) clientName = a.substring(16);
+                        else if (a.startsWith("log_client_address=")) clientAddr = a.substring(19);
+                    }
+                    case FROM -> sender = rec.text();
+                    case ORCP -> orig = rec.text();
+                    case RCPT -> {
+                        total++;
+                        rcpts.add(new Recipient(rec.offset(), orig == null ? rec.text() : orig, rec.text()));
+                        orig = null;
+                    }
+                    case DONE, DRCP -> {
+                        total++;
+                        orig = null;
+                    }
+                    case MESG -> {
+                        if (dataOffset < 0 || contentLength < 0) throw new RecordException("no size record");
+                        ch.position(dataOffset + contentLength);
+                        r = new RecordReader(new BufferedInputStream(Channels.newInputStream(ch), 16384), dataOffset + contentLength);
+                        Record x = r.next(maxRecord);
+                        if (x == null || x.type() != RecordType.XTRA) throw new RecordException("no extracted segment at content end");
+                    }
+                    case END -> {
+                        if (sender == null) throw new RecordException("no sender record");
+                        if (arrival < 0) throw new RecordException("no arrival time");
+                        if (create < 0) create = arrival / 1000;
+                        return new QueuedMessage(id, sender, arrival, create, dataOffset, size, total, clientName, clientAddr, rcpts);
+                    }
+                    default -> { }
+                }
+            }
+        }
+    }
+
+    private static long parse(String s) throws RecordException {
+        try {
+            return Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            throw new RecordException("bad number: " + s);
+        }
+    }
+}

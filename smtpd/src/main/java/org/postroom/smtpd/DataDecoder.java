@@ -1,0 +1,50 @@
+package org.postroom.smtpd;
+
+import java.util.Arrays;
+
+/**
+ * Turns DATA input lines into message content (smtpd.c data_cmd): dot-unstuffing and the end-of-data
+ * test. With smtpd_forbid_bare_newline=normalize (and note, reject) only CR LF . CR LF ends the data: the
+ * "." line and the line before it must both end in CR LF. With "no", a bare LF counts as well.
+ */
+final class DataDecoder {
+    /** A piece of content, or the end of the data. */
+    sealed interface Item {
+        /** Content bytes; {@code complete} when the line ends here (else it continues: an L record). */
+        record Text(byte[] bytes, boolean complete) implements Item {}
+
+        record End() implements Item {}
+    }
+
+    private static final Item END = new Item.End();
+
+    private final boolean bareLfEnds;
+    private boolean atLineStart = true;
+    private boolean previousCrlf = true;
+    private boolean sawBareLf;
+
+    DataDecoder(BareNewline mode) {
+        this.bareLfEnds = mode.bareLfEndsData();
+    }
+
+    /** Decodes one complete line or piece (never an EOF line). */
+    Item decode(Line line) {
+        if (line.end() == Line.End.EOF) throw new IllegalArgumentException("EOF is not content");
+        boolean start = atLineStart;
+        atLineStart = line.complete();
+        byte[] b = line.bytes();
+        if (line.end() == Line.End.LF) sawBareLf = true;
+        if (start && b.length > 0 && b[0] == '.') {
+            boolean crlfEnd = line.end() == Line.End.CRLF && previousCrlf;
+            if (b.length == 1 && line.complete() && (bareLfEnds || crlfEnd)) return END;
+            b = Arrays.copyOfRange(b, 1, b.length);
+        }
+        if (line.complete()) previousCrlf = line.end() == Line.End.CRLF;
+        return new Item.Text(b, line.complete());
+    }
+
+    /** Whether any content line ended with a bare LF. */
+    boolean sawBareLf() {
+        return sawBareLf;
+    }
+}

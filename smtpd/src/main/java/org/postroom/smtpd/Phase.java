@@ -1,0 +1,23 @@
+package org.postroom.smtpd;
+
+/**
+ * What the network loop reads next: a command line, DATA content up to the end-of-data line, exactly
+ * {@code size} octets of a BDAT chunk, or nothing (hang up).
+ */
+sealed interface Phase {
+    record Command() implements Phase {}
+
+    record Data() implements Phase {}
+
+    record Chunk(long size) implements Phase {
+        Chunk {
+            if (size < 0) throw new IllegalArgumentException("negative chunk size");
+        }
+    }
+
+    record Closed() implements Phase {}
+
+    Phase COMMAND = new Command();
+    Phase DATA = new Data();
+    Phase CLOSED = new Closed();
+}

@@ -1,0 +1,46 @@
+package org.postroom.smtpd;
+
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.postroom.global.mail.MailDate;
+
+/**
+ * The Received: header smtpd puts first in the content (smtpd.c data_cmd), one string per header line:
+ * {@code from <helo> (<name> [<addr>])}, then {@code by <myhostname> (<mail_name>) with <proto> id <ID>}
+ * and {@code for <rcpt>; <date>} when there is exactly one recipient; otherwise the by-line ends in ';'
+ * and the date has a line of its own.
+ */
+final class ReceivedHeader {
+    private ReceivedHeader() {}
+
+    static List<String> lines(String heloOrName, ClientInfo client, String myhostname, String mailName,
+                              String protocol, String queueId, Optional<String> onlyRecipient, ZonedDateTime when) {
+        String first = "Received: from " + heloOrName + " (" + client.name() + " [" + client.literal() + "])";
+        String by = "\tby " + myhostname + " (" + mailName + ") with " + protocol + " id " + queueId;
+        if (onlyRecipient.isPresent()) {
+            return List.of(first, by, "\tfor <" + quoteLocal(onlyRecipient.get()) + ">; " + MailDate.format(when));
+        }
+        return List.of(first, by + ";", "\t" + MailDate.format(when));
+    }
+
+    /** quote_822_local: the local part in quotes when it is not a dot-atom. */
+    static String quoteLocal(String address) {
+        int at = address.lastIndexOf('@');
+        String local = at < 0 ? address : address.substring(0, at);
+        String domain = at < 0 ? "" : address.substring(at);
+        if (isDotAtom(local)) return address;
+        return "\"" + local.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" + domain;
+    }
+
+    private static boolean isDotAtom(String s) {
+        if (s.isEmpty() || s.startsWith(".") || s.endsWith(".") || s.contains("..")) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean atext = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+                    || "!#$%&'*+-/=?^_`{|}~.".indexOf(c) >= 0;
+            if (!atext) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,161 @@
+package org.postroom.smtpd;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The access restriction engine (smtpd_check.c), with smtpd_delay_reject=yes semantics: at RCPT (and
+ * VRFY) the client, helo, sender, relay and recipient lists are evaluated in that order. Within a list
+ * the first restriction that decides ends the list: permit goes on with the next list, reject/defer
+ * refuses the command. A list of restrictions that can never refuse relaying is a configuration error.
+ */
+final class Restrictions {
+    /** Reply codes of the configurable rejections. */
+    record Codes(int reject, int defer, int relayReject, int nonFqdn, int invalidHostname) {}
+
+    /** What is known when a recipient is checked; helo and sender are empty when not given. */
+    record Query(ClientInfo client, Optional<String> helo, Optional<String> sender, String recipient) {}
+
+    /** The result of one restriction. */
+    private sealed interface Outcome {
+        record Permit() implements Outcome {}
+
+        record Dunno() implements Outcome {}
+
+        record Refuse(SmtpReply reply) implements Outcome {}
+    }
+
+    private static final Outcome PERMIT = new Outcome.Permit();
+    private static final Outcome DUNNO = new Outcome.Dunno();
+
+    private static final Set<String> BLOCKING = Set.of("reject", "defer", "defer_if_permit",
+            "reject_unauth_destination", "defer_unauth_destination");
+    static final SmtpReply SERVER_ERROR = SmtpReply.of("451 4.3.5 Server configuration error");
+
+    private final List<String> client;
+    private final List<String> helo;
+    private final List<String> sender;
+    private final List<String> relay;
+    private final List<String> recipient;
+    private final NetworkList mynetworks;
+    private final Codes codes;
+    private final boolean softBounce;
+    private final boolean failSafe;
+
+    Restrictions(List<String> client, List<String> helo, List<String> sender, List<String> relay,
+                 List<String> recipient, NetworkList mynetworks, Codes codes, boolean softBounce) {
+        this.client = lower(client);
+        this.helo = lower(helo);
+        this.sender = lower(sender);
+        this.relay = lower(relay);
+        this.recipient = lower(recipient);
+        this.mynetworks = mynetworks;
+        this.codes = codes;
+        this.softBounce = softBounce;
+        this.failSafe = this.relay.stream().anyMatch(BLOCKING::contains) || this.recipient.stream().anyMatch(BLOCKING::contains);
+    }
+
+    private static List<String> lower(List<String> l) {
+        return l.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
+    }
+
+    /** Whether the relay or recipient list can refuse relaying (otherwise every recipient is refused). */
+    boolean failSafe() {
+        return failSafe;
+    }
+
+    /** Checks a recipient; the reply when it is refused (soft_bounce already applied). */
+    Optional<SmtpReply> checkRecipient(Query q, RelayPolicy policy, SessionLog log) {
+        Optional<SmtpReply> r = list(client, q, policy, log, "Client host", q.client().namaddr());
+        if (r.isEmpty() && q.helo().isPresent()) r = list(helo, q, policy, log, "Helo command", q.helo().get());
+        if (r.isEmpty() && q.sender().isPresent()) r = list(sender, q, policy, log, "Sender address", q.sender().get());
+        if (r.isEmpty()) r = list(relay, q, policy, log, "Recipient address", q.recipient());
+        if (r.isEmpty()) r = list(recipient, q, policy, log, "Recipient address", q.recipient());
+        if (r.isEmpty() && !failSafe) {
+            log.warn("neither smtpd_relay_restrictions nor smtpd_recipient_restrictions contains reject, defer,"
+                    + " defer_if_permit, reject_unauth_destination or defer_unauth_destination: refusing all mail");
+            r = Optional.of(SERVER_ERROR);
+        }
+        return softBounce ? r.map(SmtpReply::softened) : r;
+    }
+
+    private Optional<SmtpReply> list(List<String> names, Query q, RelayPolicy policy, SessionLog log, String what, String who) {
+        for (String name : names) {
+            try {
+                switch (one(name, q, policy, log, what, who)) {
+                    case Outcome.Refuse(SmtpReply reply) -> {
+                        return Optional.of(reply);
+                    }
+                    case Outcome.Permit p -> {
+                        return Optional.empty();
+                    }
+                    case Outcome.Dunno d -> { }
+                }
+            } catch (IOException e) {
+                log.warn("recipient address resolution failed for " + q.recipient() + ": " + e.getMessage());
+                return Optional.of(SmtpReply.of("451 4.3.0 <" + q.recipient() + ">: Temporary lookup failure"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Outcome one(String name, Query q, RelayPolicy policy, SessionLog log, String what, String who) throws IOException {
+        return switch (name) {
+            case "permit" -> PERMIT;
+            case "reject" -> reply(codes.reject(), "5.7.1", "<" + who + ">: " + what + " rejected: Access denied");
+            case "defer" -> reply(codes.defer(), "4.3.2", "<" + who + ">: " + what + " rejected: Try again later");
+            case "permit_mynetworks" -> mynetworks.matches(q.client().inet(), q.client().name()) ? PERMIT : DUNNO;
+            case "permit_sasl_authenticated" -> DUNNO;
+            case "permit_auth_destination" -> ours(q, policy) ? PERMIT : DUNNO;
+            case "reject_unauth_destination" -> ours(q, policy) ? DUNNO
+                    : reply(codes.relayReject(), "5.7.1", "<" + q.recipient() + ">: Relay access denied");
+            case "defer_unauth_destination" -> ours(q, policy) ? DUNNO
+                    : reply(454, "4.7.1", "<" + q.recipient() + ">: Relay access denied");
+            case "reject_non_fqdn_recipient" -> fqdnAddress(q.recipient()) ? DUNNO
+                    : reply(codes.nonFqdn(), "5.5.2", "<" + q.recipient() + ">: Recipient address rejected: need fully-qualified address");
+            case "reject_non_fqdn_sender" -> q.sender().map(s -> s.isEmpty() || fqdnAddress(s)).orElse(true) ? DUNNO
+                    : reply(codes.nonFqdn(), "5.5.2", "<" + q.sender().get() + ">: Sender address rejected: need fully-qualified address");
+            case "reject_non_fqdn_helo_hostname", "reject_non_fqdn_hostname" -> q.helo().map(Restrictions::fqdnHelo).orElse(true) ? DUNNO
+                    : reply(codes.nonFqdn(), "5.5.2", "<" + q.helo().get() + ">: Helo command rejected: need fully-qualified hostname");
+            case "reject_invalid_helo_hostname", "reject_invalid_hostname" -> q.helo().map(Restrictions::validHelo).orElse(true) ? DUNNO
+                    : reply(codes.invalidHostname(), "5.5.2", "<" + q.helo().get() + ">: Helo command rejected: Invalid name");
+            default -> {
+                log.warn("unknown smtpd restriction: \"" + name + "\"");
+                yield new Outcome.Refuse(SERVER_ERROR);
+            }
+        };
+    }
+
+    private static boolean ours(Query q, RelayPolicy policy) throws IOException {
+        return policy.isOurDestination(q.sender().orElse(""), q.recipient());
+    }
+
+    private static Outcome reply(int code, String dsn, String text) {
+        String enhanced = (code >= 500 ? "5" : "4") + dsn.substring(1);
+        return new Outcome.Refuse(new SmtpReply(code, enhanced, text, code == 421 || code == 521));
+    }
+
+    /** user@domain with a dotted domain or an address literal. */
+    static boolean fqdnAddress(String address) {
+        int at = address.lastIndexOf('@');
+        if (at < 0) return false;
+        String domain = address.substring(at + 1);
+        if (domain.startsWith("[") && domain.endsWith("]")) return true;
+        if (domain.endsWith(".")) domain = domain.substring(0, domain.length() - 1);
+        return domain.indexOf('.') > 0 && Hostnames.valid(domain);
+    }
+
+    static boolean fqdnHelo(String helo) {
+        if (helo.startsWith("[") && helo.endsWith("]")) return true;
+        String h = helo.endsWith(".") ? helo.substring(0, helo.length() - 1) : helo;
+        return h.indexOf('.') > 0 && Hostnames.valid(h);
+    }
+
+    static boolean validHelo(String helo) {
+        if (helo.startsWith("[") && helo.endsWith("]")) return Hostnames.validLiteral(helo.substring(1, helo.length() - 1));
+        return Hostnames.valid(helo.endsWith(".") ? helo.substring(0, helo.length() - 1) : helo);
+    }
+}

@@ -1,0 +1,20 @@
+package org.postroom.smtpd;
+
+import org.postroom.global.config.Param;
+
+/**
+ * Parameters smtpd reads that the global table does not declare yet (mail_params.h defaults). They
+ * belong in {@code Params}; until then they live here.
+ */
+final class SmtpdParams {
+    private SmtpdParams() {}
+
+    /** Reply code for the generic "reject" restriction. */
+    static final Param<Integer> REJECT_CODE = Param.integer("reject_code", "554");
+    /** Reply code for the generic "defer" restriction. */
+    static final Param<Integer> DEFER_CODE = Param.integer("defer_code", "450");
+    /** Reply code for reject_non_fqdn_{helo_hostname,sender,recipient}. */
+    static final Param<Integer> NON_FQDN_REJECT_CODE = Param.integer("non_fqdn_reject_code", "504");
+    /** Reply code for reject_invalid_helo_hostname. */
+    static final Param<Integer> INVALID_HOSTNAME_REJECT_CODE = Param.integer("invalid_hostname_reject_code", "501");
+}

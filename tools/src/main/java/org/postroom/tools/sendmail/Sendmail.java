@@ -1,0 +1,231 @@
+package org.postroom.tools.sendmail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * NAME
+ *     sendmail - Postroom to Sendmail compatibility interface
+ * SYNOPSIS
+ *     sendmail [option ...] [recipient ...]
+ *     sendmail -bp | -bs | -bi | -bd | -q | -qRsite | -qIqueueid
+ * DESCRIPTION
+ *     Reads a message from standard input until end of file, or until a line that holds only a dot,
+ *     and drops it into the maildrop queue; the pickup(8) daemon moves it on to cleanup(8). Lines
+ *     longer than line_length_limit are split but kept; a CR before the newline is removed; leading
+ *     "From " lines are dropped. Recipients are the arguments; each argument is read as an RFC 822
+ *     address list, so "Name <user@example.com>, other" gives two. Unqualified addresses are left
+ *     alone here; cleanup(8) appends @$myorigin. The message is queued even when the mail system is
+ *     down; pickup finds it on its next scan.
+ *
+ *     -t             Also take recipients from To:, Cc: and Bcc:, or, once a Resent-To:, Resent-Cc:
+ *                    or Resent-Bcc: header has been seen, from the Resent- ones only. Bcc: headers
+ *                    are removed later, by cleanup(8).
+ *     -i, -oi        A line with a single dot does not end the input.
+ *     -f sender      The envelope sender; -f '' or -f '<>' is the null sender (default: the login
+ *                    name of the real user ID). -r is the same.
+ *     -F name        The sender's full name, used when a From: header is added (default: $NAME, else
+ *                    the passwd gecos field).
+ *     -B type        Body type 7BIT or 8BITMIME.  -N dsn  DSN notify: never, or success,delay,failure.
+ *     -V envid       DSN envelope ID.  -G  Gateway (relay) submission: headers are not rewritten.
+ *     -C dir         Configuration directory (or its main.cf), like $MAIL_CONFIG.
+ *     -bm            Queue the message (the default).  -bs  SMTP on standard input and output; each
+ *                    message is dropped into maildrop as with -bm.
+ *     -bp            List the queue (postqueue -p).  -q  Flush the queue (postqueue -f).
+ *     -qRsite        postqueue -s site.  -qIid  postqueue -i id.  -qinterval  Ignored.
+ *     -bi, -I        postalias $alias_database.  -bd, -bl  postfix start.  -bh, -bH  Ignored.
+ *     -A, -L, -O, -R, -U, -X, -c, -e, -h, -m, -n, -o, -p, -x, -v
+ *                    Accepted for compatibility and ignored (-XV, VERP, is not supported yet).
+ * SECURITY
+ *     Runs with the user's own privileges; it is not set-uid or set-gid. maildrop is mode 1733 and
+ *     owned by mail_owner, so anyone may create a file there but nobody else can list or read it. The
+ *     file is created under a fresh queue ID with mode 0600, written, fsynced and then set to 0744,
+ *     which tells pickup it is complete. The submitting user is the file's owner, which a user cannot
+ *     forge; what the file says is not trusted: pickup(8) checks every record of it.
+ * DIAGNOSTICS
+ *     Nothing is printed on success, and the exit status is 0. Problems are reported on standard error
+ *     as "sendmail: fatal: sender(uid): text", e.g. "No recipient addresses found in message header",
+ *     "Recipient addresses must be specified on the command line or via the -t option" or
+ *     "message file too big", and also logged when maillog_file is writable. As in Postfix, every
+ *     fatal error, including a usage error, exits with status 75 (EX_TEMPFAIL).
+ * BUGS
+ *     -bv, -XV and -R are not implemented. -bp, -q, -bi and -bd run postqueue, postalias and postfix
+ *     from $command_directory, so they work only once those commands are installed.
+ * CONFIGURATION PARAMETERS
+ *     queue_directory (/var/spool/postroom)   where maildrop is
+ *     line_length_limit (2048)                longer lines are split into pieces
+ *     header_size_limit (102400)              longest header that -t will parse
+ *     message_size_limit (10240000)           largest message content, in bytes
+ *     hash_queue_names (deferred, defer), hash_queue_depth (1)
+ *     command_directory (/usr/sbin)           where postqueue, postalias and postfix are
+ *     alias_database (hash:/etc/aliases)      what -bi rebuilds
+ *     smtpd_banner ($myhostname ESMTP $mail_name), smtpd_recipient_limit (1000)   for -bs
+ *     trigger_timeout (10s)                   limit on waking pickup
+ *     maillog_file (empty)                    where fatal errors are also logged, if writable
+ * SEE ALSO
+ *     pickup(8), cleanup(8), postqueue(1), postalias(1), postfix(1)
+ */
+@Command(name = "sendmail")
+public final class Sendmail implements Callable<Integer> {
+    static final int EX_TEMPFAIL = 75;
+    private static final String ARG_OPTIONS = "ABCFLNORVXbefhopqr";
+
+    @Option(names = "-t") boolean extract;
+    @Option(names = "-i") boolean ignoreDots;
+    @Option(names = {"-f", "-r"}) String sender;
+    @Option(names = "-F") String fullName;
+    @Option(names = "-b") String mode;
+    @Option(names = "-C") String configPath;
+    @Option(names = "-q") String queueOption;
+    @Option(names = "-B") String bodyType;
+    @Option(names = "-N") String notify;
+    @Option(names = "-V") String envid;
+    @Option(names = "-X") String xOption;
+    @Option(names = "-o") List<String> oOptions = new ArrayList<>();
+    @Option(names = "-G") boolean gateway;
+    @Option(names = "-I") boolean newaliases;
+    @Option(names = "-v") boolean[] verbose = new boolean[0];
+    @Option(names = {"-A", "-L", "-O", "-R", "-e", "-h", "-p"}) List<String> ignoredValues = new ArrayList<>();
+    @Option(names = {"-U", "-c", "-m", "-n", "-x"}) List<Boolean> ignoredFlags = new ArrayList<>();
+    @Parameters List<String> recipients = new ArrayList<>();
+    boolean flushQueue;
+
+    public static void main(String[] args) {
+        Sendmail s = new Sendmail();
+        System.exit(s.commandLine().execute(s.preScan(args)));
+    }
+
+    /** The picocli parser, set up like getopt("+..."): options end at the first recipient. */
+    CommandLine commandLine() {
+        CommandLine cl = new CommandLine(this);
+        cl.setStopAtPositional(true);
+        cl.setOverwrittenOptionsAllowed(true);
+        cl.setAllowOptionsAsOptionParameters(true);
+        cl.setParameterExceptionHandler((e, a) -> {
+            Diagnostics.warn(e.getMessage());
+            Diagnostics.fatal("usage: sendmail [options]");
+            return EX_TEMPFAIL;
+        });
+        return cl;
+    }
+
+    /** Removes each bare "-q" (not getopt compatible: it takes no argument, -qX does). */
+    String[] preScan(String[] args) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        for (; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--") || !a.startsWith("-") || a.equals("-")) break;
+            if (a.equals("-q")) {
+                flushQueue = true;
+                continue;
+            }
+            out.add(a);
+            for (int j = 1; j < a.length(); j++) {
+                if (ARG_OPTIONS.indexOf(a.charAt(j)) < 0) continue;
+                if (j == a.length() - 1 && i + 1 < args.length) out.add(args[++i]);
+                break;
+            }
+        }
+        for (; i < args.length; i++) out.add(args[i]);
+        return out.toArray(new String[0]);
+    }
+
+    @Override
+    public Integer call() {
+        try {
+            Invocation inv = interpret();
+            return new Submitter(Diagnostics.configDirectory(configPath)).run(inv);
+        } catch (Fatal f) {
+            Diagnostics.fatal(f.getMessage());
+            return EX_TEMPFAIL;
+        }
+    }
+
+    /** Interprets the options the way Postfix's sendmail does, checking conflicts. */
+    Invocation interpret() throws Fatal {
+        boolean dotEnds = !ignoreDots;
+        for (String o : oOptions) {
+            if (o.startsWith("i")) dotEnds = false;
+            if (o.equals("A")) throw new Fatal("-oA requires pathname");
+        }
+        Invocation.Mode m = flushQueue ? Invocation.Mode.FLUSHQ : Invocation.Mode.ENQUEUE;
+        if (newaliases) m = Invocation.Mode.NEWALIAS;
+        if (mode != null) m = mode(mode);
+        String encoding = null;
+        if (bodyType != null) {
+            encoding = switch (bodyType) {
+                case "8BITMIME" -> "8bit";
+                case "7BIT" -> "7bit";
+                default -> throw new Fatal("-B option needs 8BITMIME or 7BIT");
+            };
+        }
+        int notifyFlags = notify == null ? 0 : notifyMask(notify);
+        if (notify != null && notifyFlags == 0) Diagnostics.warn("bad -N option value -- ignored");
+        String id = envid;
+        if (id != null && id.length() > 100) {
+            Diagnostics.warn("too long -V option value -- ignored");
+            id = null;
+        } else if (id != null && !id.chars().allMatch(c -> c > ' ' && c < 127)) {
+            Diagnostics.warn("bad syntax in -V option value -- ignored");
+            id = null;
+        }
+        if (xOption != null && !xOption.startsWith("V")) {
+            throw new Fatal("unsupported: -X" + (xOption.isEmpty() ? "" : xOption.substring(0, 1)));
+        }
+        String site = null;
+        String flushId = null;
+        boolean interval = false;
+        if (queueOption != null) {
+            char c = queueOption.isEmpty() ? ' ' : queueOption.charAt(0);
+            if (Character.isDigit(c)) interval = true;
+            else if (c == 'R' && queueOption.length() > 1) site = queueOption.substring(1);
+            else if (c == 'R') throw new Fatal("specify: -qRsitename");
+            else if (c == 'I' && queueOption.length() > 1) flushId = queueOption.substring(1);
+            else if (c == 'I') throw new Fatal("specify: -qIqueueid");
+            else throw new Fatal("-q" + c + " is not implemented");
+        }
+        if (extract && m != Invocation.Mode.ENQUEUE) throw new Fatal("-t can be used only in delivery mode");
+        if (site != null && m != Invocation.Mode.ENQUEUE) throw new Fatal("-qR can be used only in delivery mode");
+        if (flushId != null && m != Invocation.Mode.ENQUEUE) throw new Fatal("-qI can be used only in delivery mode");
+        if (interval && m != Invocation.Mode.DAEMON) m = Invocation.Mode.IGNORE;
+        return new Invocation(m, extract, dotEnds, sender, fullName, encoding, id, notifyFlags,
+                gateway ? "remote" : "local", site, flushId, verbose.length, recipients);
+    }
+
+    private static Invocation.Mode mode(String b) throws Fatal {
+        char c = b.isEmpty() ? ' ' : b.charAt(0);
+        return switch (c) {
+            case 'd', 'l' -> Invocation.Mode.DAEMON;
+            case 'h', 'H' -> Invocation.Mode.IGNORE;
+            case 'i' -> Invocation.Mode.NEWALIAS;
+            case 'm' -> Invocation.Mode.ENQUEUE;
+            case 'p' -> Invocation.Mode.MAILQ;
+            case 's' -> Invocation.Mode.USER;
+            default -> throw new Fatal("unsupported: -b" + c);
+        };
+    }
+
+    /** dsn_notify_mask(): "never" alone, or a list of success, delay, failure; 0 when malformed. */
+    static int notifyMask(String value) {
+        int mask = 0;
+        for (String w : value.toLowerCase(Locale.ROOT).split("[,\\s]+")) {
+            switch (w) {
+                case "never" -> mask |= 1;
+                case "success" -> mask |= 2;
+                case "failure" -> mask |= 4;
+                case "delay" -> mask |= 8;
+                default -> {
+                    return 0;
+                }
+            }
+        }
+        return (mask & 1) != 0 && mask != 1 ? 0 : mask;
+    }
+}
