@@ -8,7 +8,8 @@ import java.util.Locale;
  * {@code sendmail -t}: collects the recipients of the primary message headers (sendmail.c
  * {@code output_header}). To, Cc and Bcc count until a Resent-To, Resent-Cc or Resent-Bcc header is seen;
  * from then on only Resent- recipient headers count, and the result is the Resent- list alone. Bcc
- * headers stay in the message: cleanup drops them (message_drop_headers).
+ * headers stay in the message: cleanup drops them (message_drop_headers). Handles untrusted input;
+ * {@link MessageReader} bounds each header by header_size_limit before it gets here.
  */
 final class HeaderRecipients {
     private final List<String> plain = new ArrayList<>();

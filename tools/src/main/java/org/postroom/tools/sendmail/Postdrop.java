@@ -72,12 +72,12 @@ final class Postdrop {
                     if (tooBig[0]) return;
                     w.put(type, data, 0, len);
                     if (limits.sizeLimit() > 0 && w.offset() - contentStart > limits.sizeLimit()) {
-                        if (mode != MessageReader.Mode.SMTP) throw new Fatal(who + ": message file too big");
+                        if (mode != MessageReader.Mode.SMTP) throw new Fatal("message file too big");
                         tooBig[0] = true;
                     }
                 });
             } catch (Fatal f) {
-                throw f.getMessage().startsWith(who) ? f : new Fatal(who + ": " + f.getMessage());
+                throw new Fatal(who + ": " + f.getMessage());
             }
             if (mode == MessageReader.Mode.SMTP && end != MessageReader.End.DOT) return new Outcome.Lost();
             if (tooBig[0]) return new Outcome.TooBig();

@@ -137,16 +137,16 @@ class SmtpSessionTest {
                 .run(new ByteArrayInputStream(input.getBytes(StandardCharsets.US_ASCII)), out);
         List<String> replies = out.toString(StandardCharsets.US_ASCII).lines().toList();
         assertEquals("220 mail.example.com ESMTP Postfix", replies.get(0));
-        assertTrue(replies.get(10).startsWith("250 2.0.0 Ok: queued as "), replies.get(10));
-        assertEquals("552 5.3.4 Error: message file too big", replies.get(14));
-        assertEquals("221 2.0.0 Bye", replies.get(15));
+        assertTrue(replies.get(9).startsWith("250 2.0.0 Ok: queued as "), replies.get(9));
+        assertEquals("552 5.3.4 Error: message file too big", replies.get(13));
+        assertEquals("221 2.0.0 Bye", replies.get(14));
         assertEquals(1, wakeups.get());
         List<Path> files;
         try (Stream<Path> s = Files.list(queueDir.resolve("maildrop"))) {
             files = s.toList();
         }
         assertEquals(1, files.size());
-        assertEquals(replies.get(10).substring(24), files.get(0).getFileName().toString());
+        assertEquals(replies.get(9).substring(24), files.get(0).getFileName().toString());
         assertEquals("""
                 T <sec> <usec>
                 A rewrite_context=local
