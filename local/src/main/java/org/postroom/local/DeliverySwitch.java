@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -180,14 +179,23 @@ final class DeliverySwitch {
         if (at.done(key)) return;
         Rights user = Rights.of(pw);
         if (!cfg.mailboxCommand().isEmpty()) {
-            String cmd = LocalExpand.expand(cfg.mailboxCommand(), macros(at, r, a, user), cfg.expansionFilter());
+            String cmd = LocalExpand.expand(cfg.mailboxCommand(), CommandEnvironment.macros(at, r.address(), a, user),
+                    cfg.expansionFilter());
             command(at, r.withRights(user, Source.NONE), a, cmd, unprivileged(user));
             return;
         }
         String delivered = cfg.prependDelivered().contains("file") ? r.delivered() : null;
         Path box;
-        if (!cfg.homeMailbox().isEmpty()) box = Path.of(pw.home()).resolve(cfg.homeMailbox());
-        else box = Path.of(cfg.mailSpoolDirectory()).resolve(a.user());
+        if (!cfg.homeMailbox().isEmpty()) {
+            if (!Files.isDirectory(Path.of(pw.home()))) {
+                at.leaf(r.address(), Verdict.defer("4.3.0", "cannot access home directory " + pw.home()
+                        + ": No such file or directory"), null);
+                return;
+            }
+            box = Path.of(pw.home()).resolve(cfg.homeMailbox());
+        } else {
+            box = Path.of(cfg.mailSpoolDirectory()).resolve(a.user());
+        }
         boolean isMaildir = cfg.homeMailbox().isEmpty() ? cfg.mailSpoolDirectory().endsWith("/") : cfg.homeMailbox().endsWith("/");
         Verdict v = isMaildir
                 ? maildir.deliver(box, user, at.message(), at.originalRecipient(), delivered, at.now().toInstant())
@@ -227,7 +235,8 @@ final class DeliverySwitch {
         String key = "command " + rights.uid() + " " + command;
         if (at.done(key)) return;
         String delivered = cfg.prependDelivered().contains("command") ? r.delivered() : null;
-        Verdict v = pipe.run(command, rights, environment(at, r, a, r.rights()), at.message(),
+        Map<String, String> env = CommandEnvironment.of(at, r.address(), a, r.rights(), cfg.expansionFilter());
+        Verdict v = pipe.run(command, rights, env, at.message(),
                 at.originalRecipient(), delivered, at.now());
         at.leaf(r.address(), v, key);
     }
@@ -256,41 +265,5 @@ final class DeliverySwitch {
     /** Commands and files never run as root: default_privs instead. */
     private Rights unprivileged(Rights r) {
         return r == null || r.isRoot() ? defaultRights : r;
-    }
-
-    /** The command environment of local/command.c, censored by command_expansion_filter. */
-    private Map<String, String> environment(Attempt at, Recipient r, LocalAddress a, Rights rights) {
-        Map<String, String> env = new LinkedHashMap<>();
-        if (rights != null && rights.home() != null) env.put("HOME", rights.home());
-        env.put("LOGNAME", a.user());
-        env.put("USER", a.user());
-        env.put("SENDER", at.message().sender());
-        env.put("RECIPIENT", r.address());
-        env.put("LOCAL", a.local());
-        if (rights != null && rights.shell() != null) env.put("SHELL", rights.shell());
-        if (!a.domain().isEmpty()) env.put("DOMAIN", a.domain());
-        if (a.extension() != null) env.put("EXTENSION", a.extension());
-        if (!at.originalRecipient().isEmpty()) env.put("ORIGINAL_RECIPIENT", at.originalRecipient());
-        if (!at.clientName().isEmpty()) env.put("CLIENT_HOSTNAME", at.clientName());
-        if (!at.clientAddress().isEmpty()) env.put("CLIENT_ADDRESS", at.clientAddress());
-        env.replaceAll((k, v) -> LocalExpand.censor(v, cfg.expansionFilter()));
-        return env;
-    }
-
-    /** The $name attributes of mailbox_command. */
-    private Map<String, String> macros(Attempt at, Recipient r, LocalAddress a, Rights user) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("user", a.user());
-        m.put("home", user.home());
-        m.put("shell", user.shell());
-        m.put("recipient", r.address());
-        m.put("local", a.local());
-        m.put("domain", a.domain());
-        m.put("extension", a.extension() == null ? "" : a.extension());
-        m.put("recipient_delimiter", a.unmatched() == null ? "" : a.unmatched().substring(0, 1));
-        m.put("sender", at.message().sender());
-        m.put("client_hostname", at.clientName());
-        m.put("client_address", at.clientAddress());
-        return m;
     }
 }

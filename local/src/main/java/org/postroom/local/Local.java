@@ -56,8 +56,8 @@ import org.postroom.service.ServiceSpec;
  *      quoting and a trailing blank line, under an fcntl lock plus a .lock file; the file is truncated
  *      back on error and fsynced on success. Maildir deliveries go through tmp/ and are linked into new/.
  *      Commands get the message with From_ line on standard input and a reset environment, and their exit
- *      status is mapped through sysexits(3). A message whose headers already contain
- *      Delivered-To: <recipient> is bounced as a mail forwarding loop.
+ *      status is mapped through sysexits(3). A message whose headers already contain a Delivered-To:
+ *      header with the recipient's address is bounced as a mail forwarding loop.
  *
  *      Each recipient that is delivered or bounced is marked done in the queue file; the agent then
  *      replies to qmgr with one status per recipient. Temporary trouble defers and keeps the mail.

@@ -60,8 +60,8 @@ record LocalConfig(Path queueDirectory, String myhostname, String myorigin, Set<
                 cfg.get(Params.MAILBOX_COMMAND), mailboxLimit, lock, lower(cfg.get(Params.PREPEND_DELIVERED_HEADER)),
                 lower(cfg.get(Params.ALLOW_MAIL_TO_COMMANDS)), lower(cfg.get(Params.ALLOW_MAIL_TO_FILES)),
                 cfg.get(Params.COMMAND_TIME_LIMIT), cfg.get(Params.DEFAULT_PRIVS), cfg.get(Params.LINE_LENGTH_LIMIT),
-                cfg.get(COMMAND_EXECUTION_DIRECTORY), cfg.get(EXPORT_ENVIRONMENT), cfg.get(COMMAND_EXPANSION_FILTER),
-                lower(cfg.get(PROPAGATE_UNMATCHED_EXTENSIONS)));
+                local(cfg, COMMAND_EXECUTION_DIRECTORY), local(cfg, EXPORT_ENVIRONMENT), local(cfg, COMMAND_EXPANSION_FILTER),
+                lower(local(cfg, PROPAGATE_UNMATCHED_EXTENSIONS)));
     }
 
     /** The largest queue-file record local accepts while reading content. */
@@ -74,6 +74,12 @@ record LocalConfig(Path queueDirectory, String myhostname, String myorigin, Set<
         if (domain.isEmpty()) return true;
         String d = domain.toLowerCase(Locale.ROOT);
         return mydestination.contains(d) || d.equals(myhostname.toLowerCase(Locale.ROOT));
+    }
+
+    /** A parameter declared here rather than in {@link Params}: MainCf does not know its default. */
+    static <T> T local(MainCf cfg, Param<T> p) {
+        if (cfg.raw(p.name()) != null) return cfg.get(p);
+        return p.parser().parse(cfg.expand(p.defaultValue()));
     }
 
     private static Set<String> lower(List<String> l) {

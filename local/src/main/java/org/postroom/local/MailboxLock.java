@@ -56,18 +56,23 @@ final class MailboxLock implements AutoCloseable {
 
     private static Path dotlock(Path mailbox, Settings s) throws IOException {
         Path lock = mailbox.resolveSibling(mailbox.getFileName() + ".lock");
-        for (int attempt = 1; attempt <= s.attempts(); attempt++) {
+        int attempts = 0;
+        int removals = 0;
+        while (true) {
             try {
                 Files.createFile(lock, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 return lock;
             } catch (FileAlreadyExistsException e) {
-                if (removeIfStale(lock, s.stale())) continue;
+                if (removals < s.attempts() && removeIfStale(lock, s.stale())) {
+                    removals++;
+                    continue; // a stale lock does not count as an attempt
+                }
             } catch (AccessDeniedException e) {
                 return null;
             }
-            if (attempt < s.attempts()) pause(s.delay());
+            if (++attempts >= s.attempts()) throw new Busy("unable to create lock file " + lock + ": File exists");
+            pause(s.delay());
         }
-        throw new Busy("unable to create lock file " + lock + ": File exists");
     }
 
     private static FileLock kernelLock(FileChannel ch, Settings s) throws IOException {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Maildir {
     private static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     private static final AtomicLong SERIAL = new AtomicLong();
+    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
     private final long sizeLimit;
     private final Privileges privs;
@@ -97,7 +99,7 @@ final class Maildir {
         for (int attempt = 0; ; attempt++) {
             Path tmp = tmpDir.resolve(name);
             try {
-                FileChannel.open(tmp, CREATE, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))).close();
+                FileChannel.open(tmp, CREATE, PosixFilePermissions.asFileAttribute(FILE_MODE)).close();
                 privs.chown(tmp, owner);
                 return tmp;
             } catch (NoSuchFileException e) {

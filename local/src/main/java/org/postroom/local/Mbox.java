@@ -43,18 +43,22 @@ final class Mbox {
      */
     Verdict deliver(Path file, Rights owner, Message msg, String origRcpt, String delivered, ZonedDateTime now,
                     String failure, String success) {
-        try (FileChannel ch = open(file, owner); MailboxLock l = MailboxLock.acquire(file, ch, lock)) {
-            long size = ch.size();
-            try {
-                OutputStream out = new SizeLimitedOutput(new BufferedOutputStream(Channels.newOutputStream(ch), 65536),
-                        sizeLimit > 0 ? Math.max(1, sizeLimit - size) : 0);
+        FileChannel ch;
+        try {
+            ch = open(file, owner);
+        } catch (IOException e) {
+            return Verdict.defer("4.2.0", failure + (e instanceof Refused ? e.getMessage() : "cannot open file: " + Errno.text(e)));
+        }
+        try (ch) {
+            if (!Files.isRegularFile(file)) {
+                // a device such as /dev/null: no locks, no size limit, nothing to truncate
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 65536);
                 msg.copyTo(out, Message.Style.MBOX, origRcpt, delivered, now);
                 out.flush();
-                ch.force(true);
-            } catch (IOException | RuntimeException e) {
-                ch.truncate(size);
-                ch.force(true);
-                throw e;
+                return Verdict.sent(success);
+            }
+            try (MailboxLock _ = MailboxLock.acquire(file, ch, lock)) {
+                append(ch, msg, origRcpt, delivered, now);
             }
             return Verdict.sent(success);
         } catch (SizeLimitedOutput.TooLarge e) {
@@ -66,7 +70,24 @@ final class Mbox {
         }
     }
 
-    /** safe_open: create exclusively, or open an existing plain file that is not a link. */
+    /** Appends under the lock; on any error the file goes back to its old length. */
+    private void append(FileChannel ch, Message msg, String origRcpt, String delivered, ZonedDateTime now)
+            throws IOException {
+        long size = ch.size();
+        try {
+            OutputStream out = new SizeLimitedOutput(new BufferedOutputStream(Channels.newOutputStream(ch), 65536),
+                    sizeLimit > 0 ? Math.max(1, sizeLimit - size) : 0);
+            msg.copyTo(out, Message.Style.MBOX, origRcpt, delivered, now);
+            out.flush();
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            ch.truncate(size);
+            ch.force(true);
+            throw e;
+        }
+    }
+
+    /** safe_open: create exclusively, or open an existing file that is no directory, has one link and is no symlink. */
     private FileChannel open(Path file, Rights owner) throws IOException {
         for (int attempt = 0; ; attempt++) {
             try {
@@ -80,10 +101,10 @@ final class Mbox {
                 }
                 return ch;
             } catch (FileAlreadyExistsException e) {
-                check(file);
+                boolean trustedLink = check(file);
                 try {
-                    return FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
-                            LinkOption.NOFOLLOW_LINKS);
+                    return trustedLink ? FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+                            : FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
                 } catch (NoSuchFileException gone) {
                     if (attempt > 2) throw gone;
                 }
@@ -91,12 +112,31 @@ final class Mbox {
         }
     }
 
-    private static void check(Path file) throws IOException {
-        Map<String, Object> a = Files.readAttributes(file, "unix:isRegularFile,isSymbolicLink,nlink",
-                LinkOption.NOFOLLOW_LINKS);
-        if ((Boolean) a.get("isSymbolicLink")) throw new IOException("file is a symbolic link");
-        if (!(Boolean) a.get("isRegularFile")) throw new IOException("file is not a regular file");
+    /**
+     * Refuses what safe_open refuses; returns true for the one symlink it accepts: owned by root, in a
+     * directory owned by root that group and others cannot write (/dev/stdout-style links).
+     */
+    private static boolean check(Path file) throws IOException {
+        boolean link = Files.isSymbolicLink(file);
+        if (link) {
+            int linkOwner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            Path parent = file.toAbsolutePath().getParent();
+            Map<String, Object> p = Files.readAttributes(parent, "unix:uid,mode");
+            if (linkOwner != 0 || (Integer) p.get("uid") != 0 || ((Integer) p.get("mode") & 022) != 0) {
+                throw new Refused("file is a symbolic link");
+            }
+        }
+        Map<String, Object> a = Files.readAttributes(file, "unix:isDirectory,nlink");
+        if ((Boolean) a.get("isDirectory")) throw new Refused("file is a directory");
         int links = (Integer) a.get("nlink");
-        if (links > 1) throw new IOException("file has " + links + " hard links");
+        if (links != 1) throw new Refused("file has " + links + " hard links");
+        return link;
+    }
+
+    /** An existing file that must not be written. */
+    static final class Refused extends IOException {
+        Refused(String message) {
+            super(message);
+        }
     }
 }

@@ -21,7 +21,7 @@ final class EsmtpParams {
     record Mail(long size, String encoding, boolean smtputf8, int ret, String envid) {}
 
     /** RCPT TO parameters: the NOTIFY= bits (0 when absent) and ORCPT= as "type;address" ("" when absent). */
-    record Rcpt(int notify, String orcpt) {}
+    record Rcpt(int notifyFlags, String orcpt) {}
 
     static Parsed<Mail> mail(List<String> params, boolean smtputf8Enabled) {
         long size = -1;

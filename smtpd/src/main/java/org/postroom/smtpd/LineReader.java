@@ -15,7 +15,13 @@ final class LineReader {
         void beforeRead(boolean willBlock) throws IOException;
     }
 
+    /** Bytes that can be read without blocking (Connection.available()). */
+    interface Available {
+        int available() throws IOException;
+    }
+
     private final InputStream in;
+    private final Available available;
     private final LineAssembler lines;
     private final Hook hook;
     private final byte[] buf = new byte[8192];
@@ -23,8 +29,9 @@ final class LineReader {
     private int end;
     private boolean eof;
 
-    LineReader(InputStream in, int limit, Hook hook) {
+    LineReader(InputStream in, Available available, int limit, Hook hook) {
         this.in = in;
+        this.available = available;
         this.lines = new LineAssembler(limit);
         this.hook = hook;
     }
@@ -59,18 +66,18 @@ final class LineReader {
 
     /** Bytes received but not yet read, without blocking: the pipelining check (vstream_peek). */
     int pending() throws IOException {
-        return (end - pos) + (eof ? 0 : Math.max(0, in.available()));
+        return (end - pos) + (eof ? 0 : Math.max(0, available.available()));
     }
 
     /** Up to {@code max} unread bytes, for logging; fills without blocking when data is waiting. */
     byte[] peek(int max) throws IOException {
-        if (pos == end && !eof && in.available() > 0) fill();
+        if (pos == end && !eof && available.available() > 0) fill();
         return Arrays.copyOfRange(buf, pos, pos + Math.min(max, end - pos));
     }
 
     private boolean fill() throws IOException {
         if (eof) return false;
-        hook.beforeRead(in.available() <= 0);
+        hook.beforeRead(available.available() <= 0);
         int n = in.read(buf, 0, buf.length);
         if (n < 0) {
             eof = true;

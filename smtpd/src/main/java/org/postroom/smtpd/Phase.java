@@ -10,7 +10,7 @@ sealed interface Phase {
     record Data() implements Phase {}
 
     record Chunk(long size) implements Phase {
-        Chunk {
+        public Chunk {
             if (size < 0) throw new IllegalArgumentException("negative chunk size");
         }
     }

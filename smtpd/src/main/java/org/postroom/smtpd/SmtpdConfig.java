@@ -30,9 +30,9 @@ record SmtpdConfig(
 
     static SmtpdConfig from(MainCf cfg) {
         NetworkList mynetworks = networks(cfg, Params.MYNETWORKS.name(), cfg.get(Params.MYNETWORKS));
-        Restrictions.Codes codes = new Restrictions.Codes(cfg.get(SmtpdParams.REJECT_CODE), cfg.get(SmtpdParams.DEFER_CODE),
-                cfg.get(Params.RELAY_DOMAINS_REJECT_CODE), cfg.get(SmtpdParams.NON_FQDN_REJECT_CODE),
-                cfg.get(SmtpdParams.INVALID_HOSTNAME_REJECT_CODE));
+        Restrictions.Codes codes = new Restrictions.Codes(SmtpdParams.get(cfg, SmtpdParams.REJECT_CODE), SmtpdParams.get(cfg, SmtpdParams.DEFER_CODE),
+                cfg.get(Params.RELAY_DOMAINS_REJECT_CODE), SmtpdParams.get(cfg, SmtpdParams.NON_FQDN_REJECT_CODE),
+                SmtpdParams.get(cfg, SmtpdParams.INVALID_HOSTNAME_REJECT_CODE));
         Restrictions restrictions = new Restrictions(cfg.get(Params.SMTPD_CLIENT_RESTRICTIONS),
                 cfg.get(Params.SMTPD_HELO_RESTRICTIONS), cfg.get(Params.SMTPD_SENDER_RESTRICTIONS),
                 cfg.get(Params.SMTPD_RELAY_RESTRICTIONS), cfg.get(Params.SMTPD_RECIPIENT_RESTRICTIONS),

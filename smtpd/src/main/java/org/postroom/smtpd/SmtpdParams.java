@@ -1,10 +1,14 @@
 package org.postroom.smtpd;
 
+import org.postroom.global.config.ConfigException;
+import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Param;
 
 /**
  * Parameters smtpd reads that the global table does not declare yet (mail_params.h defaults). They
- * belong in {@code Params}; until then they live here.
+ * belong in {@code Params}; until then they live here, and {@link #get} supplies their defaults, which
+ * {@code MainCf} only knows for declared parameters. For the same reason they are not in the
+ * ServiceSpec (its start-up validation would see no default).
  */
 final class SmtpdParams {
     private SmtpdParams() {}
@@ -17,4 +21,14 @@ final class SmtpdParams {
     static final Param<Integer> NON_FQDN_REJECT_CODE = Param.integer("non_fqdn_reject_code", "504");
     /** Reply code for reject_invalid_helo_hostname. */
     static final Param<Integer> INVALID_HOSTNAME_REJECT_CODE = Param.integer("invalid_hostname_reject_code", "501");
+
+    /** The typed value of a local parameter: main.cf or -o when set, else its default. */
+    static <T> T get(MainCf cfg, Param<T> p) {
+        if (cfg.raw(p.name()) != null) return cfg.get(p);
+        try {
+            return p.parser().parse(cfg.expand(p.defaultValue()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(p.name() + ": " + e.getMessage());
+        }
+    }
 }

@@ -71,7 +71,7 @@ final class Transaction {
         if (recipients++ == 0) firstRecipient = recipient;
         write(w -> {
             if (!p.orcpt().isEmpty()) w.attr("dsn_orig_rcpt", p.orcpt());
-            if (p.notify() != 0) w.attr("notify_flags", Integer.toString(p.notify()));
+            if (p.notifyFlags() != 0) w.attr("notify_flags", Integer.toString(p.notifyFlags()));
             w.put(RecordType.ORCP, recipient);
             w.put(RecordType.RCPT, recipient);
         });

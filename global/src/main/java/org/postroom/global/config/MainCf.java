@@ -99,7 +99,7 @@ public final class MainCf {
     public <T> T get(Param<T> p) {
         String value;
         try {
-            value = get(p.name());
+            value = raw(p.name()) == null ? expander.expand(p.defaultValue()) : get(p.name());
         } catch (ConfigException e) {
             throw new ConfigException(where(p.name()) + ": " + p.name() + ": " + e.getMessage());
         }

@@ -1,0 +1,161 @@
+package org.postroom.smtpd;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.postroom.util.Printable;
+
+/**
+ * The network loop (smtpd_chat.c, smtp_stream.c): the only code that reads or writes the client. It reads
+ * what the session's phase asks for (a command line, DATA content, BDAT octets), feeds it to the
+ * {@link SmtpSession} and writes the replies. Replies are buffered and flushed only when no input is
+ * waiting, so pipelined commands get their replies in one write. smtpd_timeout is a deadline re-armed
+ * before every read; once the error count reaches smtpd_soft_error_limit, each reply waits
+ * smtpd_error_sleep_time first.
+ */
+final class Chat {
+    private static final int PEEK = 100;
+
+    private final SmtpSession session;
+    private final Wire wire;
+    private final OutputStream out;
+    private final LineReader reader;
+    private final Duration timeout;
+    private final Duration errorSleep;
+    private final int softErrorLimit;
+    private long armedAt;
+
+    Chat(SmtpSession session, Wire wire, SmtpdConfig cfg) {
+        this.session = session;
+        this.wire = wire;
+        this.out = wire.out();
+        this.timeout = cfg.timeout();
+        this.errorSleep = cfg.errorSleep();
+        this.softErrorLimit = cfg.softErrorLimit();
+        this.reader = new LineReader(wire.in(), wire::available, cfg.lineLengthLimit(), this::beforeRead);
+    }
+
+    /** Runs the whole session; returns when it is over. Logs the disconnect line in every case. */
+    void run() {
+        try {
+            send(session.greet(), false);
+            while (true) {
+                switch (session.phase()) {
+                    case Phase.Command c -> command();
+                    case Phase.Data d -> data();
+                    case Phase.Chunk c -> chunk(c.size());
+                    case Phase.Closed c -> {
+                        out.flush();
+                        return;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            if (session.phase() instanceof Phase.Closed) return;
+            if (e instanceof InterruptedIOException || timedOut()) {
+                try {
+                    send(session.timeout(), false);
+                } catch (IOException gone) {
+                    // the deadline closed the connection; the reply cannot be sent
+                }
+            } else {
+                session.lostConnection();
+            }
+        } finally {
+            session.disconnect();
+        }
+    }
+
+    private void beforeRead(boolean willBlock) throws IOException {
+        armedAt = System.nanoTime();
+        wire.deadline(timeout);
+        if (willBlock) out.flush();
+    }
+
+    private boolean timedOut() {
+        return armedAt != 0 && System.nanoTime() - armedAt >= timeout.toNanos() - 1_000_000L;
+    }
+
+    private void command() throws IOException {
+        boolean slow = session.errors() >= softErrorLimit;
+        Line line = reader.next();
+        if (line.end() == Line.End.EOF) {
+            session.lostConnection();
+            return;
+        }
+        Step step;
+        if (line.end() == Line.End.MORE) {
+            if (!reader.skipRestOfLine()) {
+                session.lostConnection();
+                return;
+            }
+            step = session.commandTooLong();
+        } else if (line.end() == Line.End.LF && session.bareNewline() == BareNewline.REJECT) {
+            step = session.bareLfCommand();
+        } else {
+            if (line.end() == Line.End.LF) session.noteBareLf();
+            String unread = "";
+            if (reader.pending() > 0) {
+                byte[] b = reader.peek(PEEK);
+                unread = Printable.escape(b, 0, b.length);
+            }
+            step = session.command(line.text(), unread);
+        }
+        send(step, slow);
+    }
+
+    private void data() throws IOException {
+        DataDecoder decoder = new DataDecoder(session.bareNewline());
+        while (true) {
+            Line line = reader.next();
+            if (line.end() == Line.End.EOF) {
+                session.lostConnection();
+                return;
+            }
+            switch (decoder.decode(line)) {
+                case DataDecoder.Item.Text(byte[] bytes, boolean complete) -> session.content(bytes, complete);
+                case DataDecoder.Item.End e -> {
+                    if (decoder.sawBareLf()) session.noteBareLf();
+                    boolean slow = session.errors() >= softErrorLimit;
+                    send(session.endData(decoder.sawBareLf() && session.bareNewline() == BareNewline.REJECT), slow);
+                    return;
+                }
+            }
+        }
+    }
+
+    private void chunk(long size) throws IOException {
+        byte[] buf = new byte[8192];
+        long left = size;
+        while (left > 0) {
+            int n = reader.readRaw(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) {
+                session.lostConnection();
+                return;
+            }
+            session.chunk(buf, 0, n);
+            left -= n;
+        }
+        boolean slow = session.errors() >= softErrorLimit;
+        send(session.endChunk(), slow);
+    }
+
+    private void send(Step step, boolean slow) throws IOException {
+        if (step.replies().isEmpty()) return;
+        if (slow) pause();
+        for (SmtpReply r : step.replies()) {
+            for (String l : r.lines()) out.write((l + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        if (step.closes()) out.flush();
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(errorSleep);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

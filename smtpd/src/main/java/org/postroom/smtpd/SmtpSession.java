@@ -1,0 +1,318 @@
+package org.postroom.smtpd;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.postroom.util.Printable;
+
+/**
+ * The SMTP protocol engine (smtpd.c, smtpd_proto): command lines and content in, reply values and the
+ * next {@link Phase} out. It does no I/O; it reaches the world only through {@link RelayPolicy},
+ * {@link QueueSink} and {@link SessionLog}, so whole dialogs run in memory. MAIL, RCPT, DATA and BDAT
+ * live in {@link MailCommands}; this class owns the session state, dispatch, error accounting and the
+ * connection-level log lines.
+ */
+final class SmtpSession {
+    /** Commands that must end a pipelined group (RFC 2920), checked for unread input. */
+    private static final Set<String> GROUP_END = Set.of("EHLO", "HELO", "DATA", "NOOP", "VRFY");
+    private static final Set<String> KNOWN = Set.of("HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT", "RSET",
+            "NOOP", "VRFY", "ETRN", "QUIT", "HELP", "STARTTLS", "AUTH");
+    private static final Set<String> FORBIDDEN = Set.of("CONNECT", "GET", "POST");
+    static final String DATA_CONTENT = "DATA content";
+    static final String BDAT_CONTENT = "BDAT content";
+
+    final SmtpdConfig cfg;
+    final ClientInfo client;
+    final RelayPolicy relay;
+    final QueueSink sink;
+    final SessionLog log;
+    final Clock clock;
+    final BareNewline bareNewline;
+    private final CommandStats stats = new CommandStats();
+    private final List<SmtpReply> out = new ArrayList<>();
+    private final MailCommands mail;
+    private boolean failed;
+    Phase phase = Phase.COMMAND;
+    /** The HELO/EHLO argument, or null before HELO/EHLO. */
+    String helo;
+    String protocol = "SMTP";
+    private boolean esmtp;
+    Transaction tx;
+    private int errors;
+    String where = "CONNECT";
+    boolean bareLfNoted;
+
+    SmtpSession(SmtpdConfig cfg, ClientInfo client, RelayPolicy relay, QueueSink sink, SessionLog log, Clock clock) {
+        this.cfg = cfg;
+        this.client = client;
+        this.relay = relay;
+        this.sink = sink;
+        this.log = log;
+        this.clock = clock;
+        this.bareNewline = cfg.bareNewlineFor(client);
+        this.mail = new MailCommands(this);
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    /** Errors so far; replies are slowed down once this reaches smtpd_soft_error_limit. */
+    int errors() {
+        return errors;
+    }
+
+    BareNewline bareNewline() {
+        return bareNewline;
+    }
+
+    Step greet() {
+        log.info("connect from " + client.namaddr());
+        return Step.of(new SmtpReply(220, "", cfg.banner(), false), phase);
+    }
+
+    /**
+     * One command line (without CRLF). {@code unread} is the client input already waiting after it,
+     * escaped for logging, or empty: the pipelining synchronisation check.
+     */
+    Step command(String line, String unread) {
+        String s = line.strip();
+        int sp = 0;
+        while (sp < s.length() && !Character.isWhitespace(s.charAt(sp))) sp++;
+        String verb = s.substring(0, sp).toUpperCase(Locale.ROOT);
+        String args = s.substring(sp).strip();
+        if (verb.isEmpty()) {
+            fail("500 5.5.2 Error: bad syntax");
+            return done();
+        }
+        if (FORBIDDEN.contains(verb)) {
+            log.warn("non-SMTP command from " + client.namaddr() + ": " + clip(line));
+            stats.count("unknown", false);
+            fail(SmtpReply.of("221 2.7.0 Error: I can break rules, too. Goodbye.").closing());
+            return done();
+        }
+        String name = KNOWN.contains(verb) ? verb.toLowerCase(Locale.ROOT) : "unknown";
+        where = KNOWN.contains(verb) ? verb : "UNKNOWN";
+        if (!unread.isEmpty() && (!esmtp || GROUP_END.contains(verb))) {
+            log.info("improper command pipelining after " + verb + " from " + client.namaddr() + ": " + unread);
+            if (cfg.forbidUnauthPipelining()) {
+                stats.count(name, false);
+                fail(SmtpReply.of("554 5.5.0 Error: SMTP protocol synchronization").closing());
+                return done();
+            }
+        }
+        switch (verb) {
+            case "HELO" -> helo(args, false);
+            case "EHLO" -> helo(args, true);
+            case "MAIL" -> mail.mail(args);
+            case "RCPT" -> mail.rcpt(args);
+            case "DATA" -> mail.data(args);
+            case "BDAT" -> mail.bdat(args);
+            case "RSET" -> rset(args);
+            case "NOOP" -> reply("250 2.0.0 Ok");
+            case "VRFY" -> mail.vrfy(args);
+            case "ETRN" -> etrn(args);
+            case "QUIT" -> reply(SmtpReply.of("221 2.0.0 Bye").closing());
+            case "HELP" -> reply("214 2.0.0 Commands: BDAT DATA EHLO ETRN HELO HELP MAIL NOOP QUIT RCPT RSET VRFY");
+            case "STARTTLS" -> fail("502 5.5.1 Error: command not implemented");
+            case "AUTH" -> fail("503 5.5.1 Error: authentication not enabled");
+            default -> fail("500 5.5.2 Error: command not recognized");
+        }
+        if (phase instanceof Phase.Command) stats.count(name, !failed);
+        return done();
+    }
+
+    /** A command line longer than line_length_limit (the rest of it has been skipped). */
+    Step commandTooLong() {
+        fail(new SmtpReply(500, "5.5.2", cfg.myhostname() + " Error: command too long", false));
+        return done();
+    }
+
+    /** A command line ended by a bare LF with smtpd_forbid_bare_newline=reject. */
+    Step bareLfCommand() {
+        failBareLf();
+        return done();
+    }
+
+    /** A bare LF was seen; with smtpd_forbid_bare_newline=note the disconnect line says so. */
+    void noteBareLf() {
+        if (bareNewline == BareNewline.NOTE) bareLfNoted = true;
+    }
+
+    /** DATA content: one line, or one piece of a long line ({@code complete} false). */
+    void content(byte[] bytes, boolean complete) {
+        mail.content(bytes, complete);
+    }
+
+    /** The end of DATA; {@code bareLf} when the content had a bare LF and that is to be rejected. */
+    Step endData(boolean bareLf) {
+        mail.endData(bareLf);
+        return done();
+    }
+
+    /** BDAT chunk octets, in order, exactly the announced count in total. */
+    void chunk(byte[] data, int off, int len) {
+        mail.chunk(data, off, len);
+    }
+
+    Step endChunk() {
+        mail.endChunk();
+        return done();
+    }
+
+    /** smtpd_timeout expired while waiting for the client. */
+    Step timeout() {
+        log.info("timeout after " + whereForLog() + " from " + client.namaddr());
+        abortTransaction();
+        phase = Phase.CLOSED;
+        return Step.of(new SmtpReply(421, "4.4.2", cfg.myhostname() + " Error: timeout exceeded", true), phase);
+    }
+
+    /** The client went away without QUIT. */
+    void lostConnection() {
+        log.info("lost connection after " + whereForLog() + " from " + client.namaddr());
+        abortTransaction();
+        phase = Phase.CLOSED;
+    }
+
+    /** The end of the session: drops an unfinished message and logs the statistics. */
+    void disconnect() {
+        abortTransaction();
+        phase = Phase.CLOSED;
+        log.info("disconnect from " + client.namaddr() + stats.summary() + (bareLfNoted ? " notes=bare_lf" : ""));
+    }
+
+    private String whereForLog() {
+        long bytes = tx == null ? 0 : tx.size;
+        if (where.equals(DATA_CONTENT)) return "DATA (" + bytes + " bytes)";
+        if (where.equals(BDAT_CONTENT)) return "BDAT (" + bytes + " bytes)";
+        return where;
+    }
+
+    private void helo(String args, boolean ehlo) {
+        if (args.isEmpty()) {
+            fail(ehlo ? "501 Syntax: EHLO hostname" : "501 Syntax: HELO hostname");
+            return;
+        }
+        abortTransaction();
+        helo = neuter(args);
+        esmtp = ehlo;
+        protocol = ehlo ? "ESMTP" : "SMTP";
+        if (!ehlo) {
+            reply(new SmtpReply(250, "", cfg.myhostname(), false));
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(cfg.myhostname());
+        lines.add("PIPELINING");
+        lines.add(cfg.messageSizeLimit() > 0 ? "SIZE " + cfg.messageSizeLimit() : "SIZE");
+        if (!cfg.disableVrfy()) lines.add("VRFY");
+        lines.add("ETRN");
+        lines.add("ENHANCEDSTATUSCODES");
+        lines.add("8BITMIME");
+        lines.add("DSN");
+        if (cfg.smtputf8()) lines.add("SMTPUTF8");
+        lines.add("CHUNKING");
+        reply(new SmtpReply(250, "", String.join("\n", lines), false));
+    }
+
+    private void rset(String args) {
+        if (!args.isEmpty()) {
+            fail("501 5.5.4 Syntax: RSET");
+            return;
+        }
+        abortTransaction();
+        reply("250 2.0.0 Ok");
+    }
+
+    /** ETRN (RFC 1985). There is no fast-flush service, so every valid request is refused with 459. */
+    private void etrn(String args) {
+        if (cfg.heloRequired() && helo == null) {
+            fail("503 Error: send HELO/EHLO first");
+        } else if (tx != null) {
+            fail("503 Error: MAIL transaction in progress");
+        } else if (args.isEmpty() || args.split("\\s+").length != 1) {
+            fail("500 Syntax: ETRN domain");
+        } else {
+            String site = args.startsWith("@") || args.startsWith("#") ? args.substring(1) : args;
+            boolean literal = site.startsWith("[") && site.endsWith("]") && Hostnames.validLiteral(site.substring(1, site.length() - 1));
+            if (!literal && !Hostnames.valid(site)) {
+                fail("501 Error: invalid parameter syntax");
+            } else {
+                log.warn("reject: ETRN " + clip(site) + "... from " + client.namaddr());
+                fail(new SmtpReply(459, "", "<" + site + ">: service unavailable", false));
+            }
+        }
+    }
+
+    void abortTransaction() {
+        if (tx != null) tx.abort();
+        tx = null;
+    }
+
+    void reply(String text) {
+        out.add(SmtpReply.of(text));
+    }
+
+    void reply(SmtpReply r) {
+        out.add(r);
+    }
+
+    void fail(String text) {
+        fail(SmtpReply.of(text));
+    }
+
+    void fail(SmtpReply r) {
+        out.add(r);
+        failed = true;
+    }
+
+    /** A message was received: Postfix forgives earlier errors. */
+    void forgiveErrors() {
+        errors = 0;
+    }
+
+    void failBareLf() {
+        int code = cfg.bareNewlineRejectCode();
+        log.info("bare <LF> received after " + where + " from " + client.namaddr());
+        fail(new SmtpReply(code, (code >= 500 ? "5" : "4") + ".5.2", cfg.myhostname() + " Error: bare <LF> received",
+                code == 421 || code == 521));
+    }
+
+    /** Counts a DATA or BDAT command once its content has been dealt with. */
+    void countContentCommand(String name) {
+        stats.count(name, !failed);
+    }
+
+    /** Collects the replies of this event, applies the hard error limit and picks the next phase. */
+    private Step done() {
+        if (failed) errors++;
+        boolean closing = out.stream().anyMatch(SmtpReply::closeAfter);
+        if (!closing && phase instanceof Phase.Command && errors >= cfg.hardErrorLimit()) {
+            log.info("too many errors after " + whereForLog() + " from " + client.namaddr());
+            out.add(new SmtpReply(421, "4.7.0", cfg.myhostname() + " Error: too many errors", true));
+            closing = true;
+        }
+        if (closing) {
+            abortTransaction();
+            phase = Phase.CLOSED;
+        }
+        Step s = new Step(out, phase);
+        out.clear();
+        failed = false;
+        return s;
+    }
+
+    /** The HELO argument as stored and logged: printable, and no characters that break headers. */
+    private static String neuter(String s) {
+        StringBuilder b = new StringBuilder(Printable.sanitize(s));
+        for (int i = 0; i < b.length(); i++) if (" <>()\\\";@".indexOf(b.charAt(i)) >= 0) b.setCharAt(i, '?');
+        return b.toString();
+    }
+
+    static String clip(String s) {
+        return s.length() > 100 ? s.substring(0, 100) : s;
+    }
+}

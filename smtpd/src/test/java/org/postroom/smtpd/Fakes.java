@@ -1,0 +1,120 @@
+package org.postroom.smtpd;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.postroom.global.config.MainCf;
+import org.postroom.global.proto.cleanup.CleanupStatus;
+import org.postroom.global.record.Record;
+import org.postroom.global.record.RecordReader;
+import org.postroom.global.record.RecordType;
+import org.postroom.global.record.RecordWriter;
+
+/** In-memory stand-ins for trivial-rewrite, cleanup and the maillog, and a test configuration. */
+final class Fakes {
+    private Fakes() {}
+
+    static final String BASE_CONFIG = """
+            myhostname = mail.example.com
+            mydomain = example.com
+            compatibility_level = 3.6
+            mynetworks = 127.0.0.0/8 [::1]/128
+            """;
+
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T19:09:35.174110Z"), ZoneId.of("UTC"));
+
+    static SmtpdConfig config(String extra) {
+        return SmtpdConfig.from(MainCf.parse(Path.of("/nonexistent/main.cf"), BASE_CONFIG + extra, Map.of(), w -> {}));
+    }
+
+    static ClientInfo client(String address) {
+        InetAddress a = InetAddress.ofLiteral(address);
+        return ClientInfo.of(new InetSocketAddress(a, 47310), a.isLoopbackAddress());
+    }
+
+    /** Our domains: mail.example.com, example.com, localhost, and addresses without a domain. */
+    static final class Relay implements RelayPolicy {
+        private static final Set<String> OURS = Set.of("mail.example.com", "example.com", "localhost");
+
+        @Override
+        public boolean isOurDestination(String sender, String recipient) {
+            int at = recipient.lastIndexOf('@');
+            return at < 0 || OURS.contains(recipient.substring(at + 1).toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** Queue files as byte arrays; "down" makes open() fail like an unreachable cleanup service. */
+    static final class Queue implements QueueSink {
+        boolean down;
+        int opened;
+        int aborted;
+        final List<byte[]> finished = new ArrayList<>();
+
+        @Override
+        public Stream open() throws IOException {
+            if (down) throw new IOException("connect to public/cleanup: Connection refused");
+            String id = String.format("64BE116%04X", 0x33 + opened++);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            RecordWriter w = new RecordWriter(bytes);
+            return new Stream() {
+                @Override
+                public String queueId() {
+                    return id;
+                }
+
+                @Override
+                public RecordWriter records() {
+                    return w;
+                }
+
+                @Override
+                public CleanupStatus finish() {
+                    finished.add(bytes.toByteArray());
+                    return CleanupStatus.OK;
+                }
+
+                @Override
+                public void abort() {
+                    aborted++;
+                }
+            };
+        }
+
+        /** The records of the last finished file as "T text" strings. */
+        List<String> lastRecords() throws IOException {
+            List<String> out = new ArrayList<>();
+            RecordReader r = new RecordReader(new ByteArrayInputStream(finished.getLast()));
+            while (true) {
+                Record rec = r.next(1 << 20);
+                if (rec == null) break;
+                out.add(rec.type().code + " " + rec.text());
+                if (rec.type() == RecordType.END) break;
+            }
+            return out;
+        }
+    }
+
+    static final class Log implements SessionLog {
+        final List<String> lines = new ArrayList<>();
+
+        @Override
+        public void info(String text) {
+            lines.add(text);
+        }
+
+        @Override
+        public void warn(String text) {
+            lines.add("warning: " + text);
+        }
+    }
+}
