@@ -54,7 +54,7 @@ final class Chat {
             }
         } catch (IOException e) {
             if (session.phase() instanceof Phase.Closed) return;
-            if (e instanceof InterruptedIOException || timedOut()) {
+            if (e instanceof InterruptedIOException || wire.expired() || timedOut()) {
                 try {
                     send(session.timeout(), false);
                 } catch (IOException gone) {
@@ -74,6 +74,12 @@ final class Chat {
         if (willBlock) out.flush();
     }
 
+    /** The input ended: a timeout when the deadline passed, else the client went away. */
+    private void endOfInput() throws IOException {
+        if (wire.expired()) throw new InterruptedIOException("smtpd_timeout");
+        session.lostConnection();
+    }
+
     private boolean timedOut() {
         return armedAt != 0 && System.nanoTime() - armedAt >= timeout.toNanos() - 1_000_000L;
     }
@@ -82,13 +88,13 @@ final class Chat {
         boolean slow = session.errors() >= softErrorLimit;
         Line line = reader.next();
         if (line.end() == Line.End.EOF) {
-            session.lostConnection();
+            endOfInput();
             return;
         }
         Step step;
         if (line.end() == Line.End.MORE) {
             if (!reader.skipRestOfLine()) {
-                session.lostConnection();
+                endOfInput();
                 return;
             }
             step = session.commandTooLong();
@@ -111,7 +117,7 @@ final class Chat {
         while (true) {
             Line line = reader.next();
             if (line.end() == Line.End.EOF) {
-                session.lostConnection();
+                endOfInput();
                 return;
             }
             switch (decoder.decode(line)) {
@@ -132,7 +138,7 @@ final class Chat {
         while (left > 0) {
             int n = reader.readRaw(buf, 0, (int) Math.min(buf.length, left));
             if (n < 0) {
-                session.lostConnection();
+                endOfInput();
                 return;
             }
             session.chunk(buf, 0, n);

@@ -4,8 +4,10 @@ import java.util.Arrays;
 
 /**
  * Turns DATA input lines into message content (smtpd.c data_cmd): dot-unstuffing and the end-of-data
- * test. With smtpd_forbid_bare_newline=normalize (and note, reject) only CR LF . CR LF ends the data: the
- * "." line and the line before it must both end in CR LF. With "no", a bare LF counts as well.
+ * test. With smtpd_forbid_bare_newline=normalize (and note, reject) a "." line ends the data only when
+ * it is ended by CR LF; a "." ended by a bare LF is content (and unstuffed to an empty line). As in
+ * Postfix (spec 6.5, observed), the line before the "." may end in a bare LF: LF . CR LF ends the data,
+ * which is harmless because every stored line is normalised. With "no", a bare LF counts as well.
  */
 final class DataDecoder {
     /** A piece of content, or the end of the data. */
@@ -20,7 +22,6 @@ final class DataDecoder {
 
     private final boolean bareLfEnds;
     private boolean atLineStart = true;
-    private boolean previousCrlf = true;
     private boolean sawBareLf;
 
     DataDecoder(BareNewline mode) {
@@ -35,11 +36,9 @@ final class DataDecoder {
         byte[] b = line.bytes();
         if (line.end() == Line.End.LF) sawBareLf = true;
         if (start && b.length > 0 && b[0] == '.') {
-            boolean crlfEnd = line.end() == Line.End.CRLF && previousCrlf;
-            if (b.length == 1 && line.complete() && (bareLfEnds || crlfEnd)) return END;
+            if (b.length == 1 && line.complete() && (bareLfEnds || line.end() == Line.End.CRLF)) return END;
             b = Arrays.copyOfRange(b, 1, b.length);
         }
-        if (line.complete()) previousCrlf = line.end() == Line.End.CRLF;
         return new Item.Text(b, line.complete());
     }
 

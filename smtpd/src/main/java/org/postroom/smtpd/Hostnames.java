@@ -1,6 +1,8 @@
 package org.postroom.smtpd;
 
-/** Host name and address literal syntax (valid_hostname.c). */
+import org.postroom.util.Printable;
+
+/** Host name and address literal syntax (valid_hostname.c), and the HELO argument as smtpd keeps it. */
 final class Hostnames {
     private Hostnames() {}
 
@@ -39,5 +41,12 @@ final class Hostnames {
             if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) return false;
         }
         return true;
+    }
+
+    /** The HELO argument as stored and logged: printable, and none of the characters that break headers. */
+    static String neuter(String helo) {
+        StringBuilder b = new StringBuilder(Printable.sanitize(helo));
+        for (int i = 0; i < b.length(); i++) if (" <>()\\\";@".indexOf(b.charAt(i)) >= 0) b.setCharAt(i, '?');
+        return b.toString();
     }
 }

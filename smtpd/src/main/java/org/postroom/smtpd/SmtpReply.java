@@ -49,7 +49,9 @@ record SmtpReply(int code, String enhanced, String text, boolean closeAfter) {
         List<String> out = new ArrayList<>(parts.length);
         String prefix = enhanced.isEmpty() ? "" : enhanced + " ";
         for (int i = 0; i < parts.length; i++) {
-            out.add(code + (i < parts.length - 1 ? "-" : " ") + prefix + parts[i]);
+            String rest = prefix + parts[i];
+            boolean last = i == parts.length - 1;
+            out.add(code + (last ? (rest.isEmpty() ? "" : " ") : "-") + rest);
         }
         return out;
     }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.postroom.util.Printable;
 
 /**
  * The SMTP protocol engine (smtpd.c, smtpd_proto): command lines and content in, reply values and the
@@ -197,25 +196,14 @@ final class SmtpSession {
             return;
         }
         abortTransaction();
-        helo = neuter(args);
+        helo = Hostnames.neuter(args);
         esmtp = ehlo;
         protocol = ehlo ? "ESMTP" : "SMTP";
         if (!ehlo) {
             reply(new SmtpReply(250, "", cfg.myhostname(), false));
             return;
         }
-        List<String> lines = new ArrayList<>();
-        lines.add(cfg.myhostname());
-        lines.add("PIPELINING");
-        lines.add(cfg.messageSizeLimit() > 0 ? "SIZE " + cfg.messageSizeLimit() : "SIZE");
-        if (!cfg.disableVrfy()) lines.add("VRFY");
-        lines.add("ETRN");
-        lines.add("ENHANCEDSTATUSCODES");
-        lines.add("8BITMIME");
-        lines.add("DSN");
-        if (cfg.smtputf8()) lines.add("SMTPUTF8");
-        lines.add("CHUNKING");
-        reply(new SmtpReply(250, "", String.join("\n", lines), false));
+        reply(new SmtpReply(250, "", cfg.myhostname() + "\n" + String.join("\n", cfg.ehloKeywords()), false));
     }
 
     private void rset(String args) {
@@ -303,13 +291,6 @@ final class SmtpSession {
         out.clear();
         failed = false;
         return s;
-    }
-
-    /** The HELO argument as stored and logged: printable, and no characters that break headers. */
-    private static String neuter(String s) {
-        StringBuilder b = new StringBuilder(Printable.sanitize(s));
-        for (int i = 0; i < b.length(); i++) if (" <>()\\\";@".indexOf(b.charAt(i)) >= 0) b.setCharAt(i, '?');
-        return b.toString();
     }
 
     static String clip(String s) {

@@ -1,13 +1,9 @@
 package org.postroom.smtpd;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.postroom.global.config.MainCf;
@@ -49,8 +45,6 @@ import org.postroom.service.ServiceSpec;
  *     restrictions, local recipient validation (smtpd_reject_unlisted_recipient) or fast-flush
  *     (ETRN always gets 459). Client host names are not looked up: a client is "localhost" on a
  *     loopback address and "unknown" otherwise. smtpd_delay_reject = no is not implemented.
- *     When smtpd_timeout expires the deadline has already closed the connection, so the 421 reply
- *     is usually not delivered.
  * CONFIGURATION PARAMETERS
  *     myhostname, mail_name (Postfix), smtpd_banner ($myhostname ESMTP $mail_name),
  *     message_size_limit (10240000), line_length_limit (2048), smtpd_recipient_limit (1000),
@@ -89,13 +83,11 @@ public final class Smtpd implements ConnectionService {
     private final RelayPolicy relay;
     private final QueueSink sink;
     private final List<String> localHeaderClients;
-    private final NetworkList mynetworks;
 
     Smtpd(ServiceContext ctx) {
         MainCf mainCf = ctx.config();
         this.cfg = SmtpdConfig.from(mainCf);
-        this.mynetworks = NetworkList.parse(mainCf.get(Params.MYNETWORKS));
-        this.localHeaderClients = mainCf.get(Params.LOCAL_HEADER_REWRITE_CLIENTS);
+        this.localHeaderClients = supported(mainCf.get(Params.LOCAL_HEADER_REWRITE_CLIENTS));
         if (!mainCf.get(Params.SMTPD_DELAY_REJECT)) {
             Msg.warn("smtpd_delay_reject = no is not implemented; client, helo and sender restrictions apply at RCPT time");
         }
@@ -111,24 +103,26 @@ public final class Smtpd implements ConnectionService {
     public void serve(Connection c) {
         ClientInfo client = c.peer().map(p -> ClientInfo.of(p, localHeaderClient(p.getAddress()))).orElse(ClientInfo.unknown());
         SmtpSession session = new SmtpSession(cfg, client, relay, sink, SessionLog.MAILLOG, Clock.systemDefaultZone());
-        new Chat(session, wire(c), cfg).run();
+        new Chat(session, new ChannelWire(c.ipc()), cfg).run();
     }
 
     /** local_header_rewrite_clients: permit_inet_interfaces, permit_mynetworks and static:all are understood. */
+    private static List<String> supported(List<String> elements) {
+        Set<String> known = Set.of("permit_inet_interfaces", "permit_mynetworks", "static:all");
+        for (String e : elements) {
+            if (!known.contains(e)) Msg.warn("local_header_rewrite_clients: unsupported element " + e + " is ignored");
+        }
+        return elements.stream().filter(known::contains).toList();
+    }
+
     private boolean localHeaderClient(InetAddress a) {
         for (String r : localHeaderClients) {
-            switch (r) {
-                case "permit_inet_interfaces" -> {
-                    if (isOurAddress(a)) return true;
-                }
-                case "permit_mynetworks" -> {
-                    if (mynetworks.matches(a, a.isLoopbackAddress() ? "localhost" : ClientInfo.UNKNOWN)) return true;
-                }
-                case "static:all" -> {
-                    return true;
-                }
-                default -> Msg.warn("local_header_rewrite_clients: unsupported element " + r + " is ignored");
-            }
+            boolean match = switch (r) {
+                case "permit_inet_interfaces" -> isOurAddress(a);
+                case "permit_mynetworks" -> cfg.mynetworks().matches(a, a.isLoopbackAddress() ? "localhost" : ClientInfo.UNKNOWN);
+                default -> true;
+            };
+            if (match) return true;
         }
         return false;
     }
@@ -140,29 +134,5 @@ public final class Smtpd implements ConnectionService {
         } catch (SocketException e) {
             return false;
         }
-    }
-
-    private static Wire wire(Connection c) {
-        return new Wire() {
-            @Override
-            public InputStream in() {
-                return c.in();
-            }
-
-            @Override
-            public OutputStream out() {
-                return c.out();
-            }
-
-            @Override
-            public int available() throws IOException {
-                return c.available();
-            }
-
-            @Override
-            public void deadline(Duration d) {
-                c.deadline(d);
-            }
-        };
     }
 }

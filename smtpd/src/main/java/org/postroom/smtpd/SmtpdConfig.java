@@ -1,6 +1,8 @@
 package org.postroom.smtpd;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.postroom.global.config.ConfigException;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
@@ -26,6 +28,7 @@ record SmtpdConfig(
         BareNewline bareNewline,
         int bareNewlineRejectCode,
         NetworkList bareNewlineExclusions,
+        NetworkList mynetworks,
         Restrictions restrictions) {
 
     static SmtpdConfig from(MainCf cfg) {
@@ -65,10 +68,11 @@ record SmtpdConfig(
                 bare,
                 cfg.get(Params.SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE),
                 networks(cfg, Params.SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS.name(), cfg.get(Params.SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS)),
+                mynetworks,
                 restrictions);
     }
 
-    private static NetworkList networks(MainCf cfg, String name, java.util.List<String> value) {
+    private static NetworkList networks(MainCf cfg, String name, List<String> value) {
         try {
             return NetworkList.parse(value);
         } catch (IllegalArgumentException e) {
@@ -80,5 +84,17 @@ record SmtpdConfig(
     BareNewline bareNewlineFor(ClientInfo client) {
         if (bareNewline == BareNewline.NO) return BareNewline.NO;
         return bareNewlineExclusions.matches(client.inet(), client.name()) ? BareNewline.NO : bareNewline;
+    }
+
+    /** The EHLO keywords after the host name, in Postfix's order. */
+    List<String> ehloKeywords() {
+        List<String> k = new ArrayList<>();
+        k.add("PIPELINING");
+        k.add(messageSizeLimit > 0 ? "SIZE " + messageSizeLimit : "SIZE");
+        if (!disableVrfy) k.add("VRFY");
+        k.addAll(List.of("ETRN", "ENHANCEDSTATUSCODES", "8BITMIME", "DSN"));
+        if (smtputf8) k.add("SMTPUTF8");
+        k.add("CHUNKING");
+        return k;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.postroom.global.proto.cleanup.CleanupStatus;
 import org.postroom.global.record.RecordType;
 import org.postroom.global.record.RecordWriter;
+import org.postroom.util.Printable;
 
 /**
  * One mail transaction, from MAIL FROM to the end of DATA or BDAT LAST: the envelope, the queue file it
@@ -157,11 +158,23 @@ final class Transaction {
         try {
             CleanupStatus status = stream.finish();
             stream = null;
-            return SmtpReply.of(status.ok() ? okReply + id : status.smtpReply(id, myhostname));
+            return status.ok() ? SmtpReply.of(okReply + id) : refusal(status, id, myhostname);
         } catch (IOException e) {
             log.warn(id + ": cleanup: " + e.getMessage());
             abortStream();
             return SmtpReply.of("451 4.3.0 Error: queue file write error");
+        }
+    }
+
+    /** cleanup's refusal as a reply; a reason that is not a well-formed reply is wrapped, not trusted. */
+    private SmtpReply refusal(CleanupStatus status, String id, String myhostname) {
+        String text = Printable.sanitize(status.smtpReply(id, myhostname));
+        try {
+            return SmtpReply.of(text);
+        } catch (IllegalArgumentException e) {
+            log.warn(id + ": cleanup status " + status.status() + ": " + text);
+            return (status.status() & CleanupStatus.STAT_CONT) != 0
+                    ? new SmtpReply(550, "5.7.1", text, false) : SmtpReply.of("451 4.3.0 Error: internal error");
         }
     }
 

@@ -14,6 +14,9 @@ interface Wire {
     /** Bytes received and not yet read, without blocking. */
     int available() throws IOException;
 
-    /** (Re)arms the idle deadline: the connection is closed when it passes. */
+    /** (Re)arms the idle deadline: when it passes, reads end (with end of input or an exception). */
     void deadline(Duration d);
+
+    /** Whether the deadline has passed (an end of input is then a timeout, not a lost connection). */
+    boolean expired();
 }

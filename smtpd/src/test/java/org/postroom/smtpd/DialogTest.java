@@ -16,11 +16,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.postroom.global.proto.cleanup.CleanupStatus;
 
 /**
  * Runs src/test/resources/dialogs/*.dialog against an {@link SmtpSession} in memory (chasquid-style
  * transcripts). Header lines: {@code config: name = value}, {@code client: address},
- * {@code queue: down}. Body lines: {@code C: line} sends a command or a DATA line (CRLF added),
+ * {@code queue: down} (or {@code size}, {@code content TEXT}: cleanup's refusal). Body lines: {@code C: line} sends a command or a DATA line (CRLF added),
  * {@code D: text} sends raw BDAT octets ({@code \r} and {@code \n} escapes, nothing added),
  * {@code U: text} is input left unread after the next command (pipelining), {@code S: line} expects
  * one exact reply line, {@code S~ prefix} one reply line starting with the prefix, {@code X: closed}
@@ -51,7 +52,7 @@ class DialogTest {
             if (l.startsWith("#") || l.isBlank()) continue;
             if (l.startsWith("config:")) config.append(l.substring(7).strip()).append('\n');
             else if (l.startsWith("client:")) client = l.substring(7).strip();
-            else if (l.startsWith("queue:")) queue.down = l.substring(6).strip().equals("down");
+            else if (l.startsWith("queue:")) queue(queue, l.substring(6).strip());
             else break;
         }
         Fakes.Log log = new Fakes.Log();
@@ -92,6 +93,14 @@ class DialogTest {
         if (!queueWanted.isEmpty()) {
             subsequence(file + " queue file", queueWanted.stream().map(q -> "Q: " + q).toList(), queue.lastRecords());
         }
+    }
+
+    /** "down": cleanup cannot be reached; "size" / "content TEXT": cleanup refuses the message. */
+    private static void queue(Fakes.Queue queue, String how) {
+        if (how.equals("down")) queue.down = true;
+        else if (how.equals("size")) queue.result = new CleanupStatus(CleanupStatus.STAT_SIZE, "");
+        else if (how.startsWith("content ")) queue.result = new CleanupStatus(CleanupStatus.STAT_CONT, how.substring(8));
+        else fail("bad queue: line: " + how);
     }
 
     private static String next(Deque<String> replies, String where) {

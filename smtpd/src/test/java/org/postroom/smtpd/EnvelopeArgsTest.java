@@ -6,24 +6,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class EnvelopeArgsTest {
-    /** Result: "address|params" or the reply code and text. */
+    /** Result: "address~params" or the reply code and text. */
     @ParameterizedTest(name = "[{0}]")
     @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
-            FROM:<a@example.org>                   | a@example.org|[]
-            from: <a@example.org>                  | a@example.org|[]
-            FROM:a@example.org                     | a@example.org|[]
-            FROM:<>                                | |[]
-            FROM:<> SIZE=10 BODY=8BITMIME          | |[SIZE=10, BODY=8BITMIME]
-            FROM:<@a.example,@b.example:u@c.example> | u@c.example|[]
-            FROM:<"john doe"@example.com>          | john doe@example.com|[]
-            FROM:<a\\>b@example.com>               | a>b@example.com|[]
-            FROM:<u@[192.0.2.1]>                   | u@[192.0.2.1]|[]
-            FROM:<u@[IPv6:2001:db8::1]>            | u@[IPv6:2001:db8::1]|[]
+            FROM:<a@example.org>                   | a@example.org~[]
+            from: <a@example.org>                  | a@example.org~[]
+            FROM:a@example.org                     | a@example.org~[]
+            FROM:<>                                | ~[]
+            FROM:<> SIZE=10 BODY=8BITMIME          | ~[SIZE=10, BODY=8BITMIME]
+            FROM:<@a.example,@b.example:u@c.example> | u@c.example~[]
+            FROM:<"john doe"@example.com>          | john doe@example.com~[]
+            FROM:<a\\>b@example.com>               | a>b@example.com~[]
+            FROM:<u@[192.0.2.1]>                   | u@[192.0.2.1]~[]
+            FROM:<u@[IPv6:2001:db8::1]>            | u@[IPv6:2001:db8::1]~[]
             FROM <a@example.org>                   | 501 5.5.4 Syntax: MAIL FROM:<address>
             FROM:                                  | 501 5.5.4 Syntax: MAIL FROM:<address>
             FROM:<a@example.org                    | 501 5.1.7 Bad sender address syntax
             FROM:<a b@example.org>                 | 501 5.1.7 Bad sender address syntax
-            FROM:<a@b.example> <c@d.example>       | a@b.example|[<c@d.example>]
+            FROM:<a@b.example> <c@d.example>       | a@b.example~[<c@d.example>]
             FROM:<a,b@example.org>                 | 501 5.1.7 Bad sender address syntax
             FROM:<"unterminated@example.org>       | 501 5.1.7 Bad sender address syntax
             FROM:<@route.example>                  | 501 5.1.7 Bad sender address syntax
@@ -31,7 +31,7 @@ class EnvelopeArgsTest {
             """)
     void parsesMailFrom(String args, String expected) {
         String got = switch (EnvelopeArgs.parse(args, "FROM:", "501 5.5.4 Syntax: MAIL FROM:<address>", "501 5.1.7 Bad sender address syntax")) {
-            case Parsed.Ok<EnvelopeArgs>(EnvelopeArgs a) -> a.address() + "|" + a.params();
+            case Parsed.Ok<EnvelopeArgs>(EnvelopeArgs a) -> a.address() + "~" + a.params();
             case Parsed.Bad<EnvelopeArgs>(SmtpReply r) -> r.toString();
         };
         assertEquals(expected.strip(), got);

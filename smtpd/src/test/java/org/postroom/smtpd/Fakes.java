@@ -56,6 +56,7 @@ final class Fakes {
     /** Queue files as byte arrays; "down" makes open() fail like an unreachable cleanup service. */
     static final class Queue implements QueueSink {
         boolean down;
+        CleanupStatus result = CleanupStatus.OK;
         int opened;
         int aborted;
         final List<byte[]> finished = new ArrayList<>();
@@ -80,7 +81,7 @@ final class Fakes {
                 @Override
                 public CleanupStatus finish() {
                     finished.add(bytes.toByteArray());
-                    return CleanupStatus.OK;
+                    return result;
                 }
 
                 @Override
@@ -105,7 +106,7 @@ final class Fakes {
     }
 
     static final class Log implements SessionLog {
-        final List<String> lines = new ArrayList<>();
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
         public void info(String text) {

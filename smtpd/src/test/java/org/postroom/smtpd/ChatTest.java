@@ -1,0 +1,204 @@
+package org.postroom.smtpd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The network loop over in-memory streams: reading, replies, bare LF, timeouts and lost connections. */
+class ChatTest {
+    private final Fakes.Queue queue = new Fakes.Queue();
+    private final Fakes.Log log = new Fakes.Log();
+
+    /** A wire over a stream; counts the flushes that send something. */
+    private static final class TestWire implements Wire {
+        final InputStream in;
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        int flushes;
+        private int flushedSize;
+        private final OutputStream out = new OutputStream() {
+            @Override
+            public void write(int b) {
+                written.write(b);
+            }
+
+            @Override
+            public void flush() {
+                if (written.size() > flushedSize) flushes++;
+                flushedSize = written.size();
+            }
+        };
+
+        TestWire(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public InputStream in() {
+            return in;
+        }
+
+        @Override
+        public OutputStream out() {
+            return out;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        @Override
+        public void deadline(Duration d) {
+        }
+
+        @Override
+        public boolean expired() {
+            return false;
+        }
+
+        List<String> replies() {
+            return written.toString(StandardCharsets.UTF_8).lines().toList();
+        }
+    }
+
+    private TestWire run(String config, String client, InputStream input) {
+        SmtpdConfig cfg = Fakes.config(config);
+        SmtpSession s = new SmtpSession(cfg, Fakes.client(client), new Fakes.Relay(), queue, log, Fakes.CLOCK);
+        TestWire wire = new TestWire(input);
+        new Chat(s, wire, cfg).run();
+        return wire;
+    }
+
+    private TestWire run(String config, String input) {
+        return run(config, "127.0.0.1", SplitInput.bytewise(input.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void smugglingAttemptStaysInOneMessage() throws IOException {
+        TestWire w = run("", "203.0.113.5", SplitInput.bytewise(("EHLO c.example\r\nMAIL FROM:<a@example.org>\r\n"
+                + "RCPT TO:<root@example.com>\r\nDATA\r\n"
+                + "Subject: x\r\n\r\nline two\n.\nMAIL FROM:<evil@example.org>\nRCPT TO:<r@example.com>\nDATA\n"
+                + "Subject: smuggled\n\n.\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII)));
+        assertEquals("250 2.0.0 Ok: queued as 64BE1160033", w.replies().get(w.replies().size() - 2), w.replies() + "\n" + log.lines);
+        assertEquals("221 2.0.0 Bye", w.replies().getLast());
+        assertEquals(1, queue.finished.size());
+        List<String> records = queue.lastRecords();
+        assertTrue(records.contains("N MAIL FROM:<evil@example.org>"), records.toString());
+        assertTrue(records.contains("N Subject: smuggled"), records.toString());
+        assertTrue(log.lines.getLast().startsWith("disconnect from unknown[203.0.113.5] ehlo=1 mail=1 rcpt=1 data=1 quit=1"), log.lines.toString());
+    }
+
+    @Test
+    void bareLfEndsDataWhenTheClientIsExcluded() {
+        TestWire w = run("", "EHLO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<root@example.com>\r\nDATA\r\n"
+                + "line two\n.\nQUIT\r\n");
+        assertEquals(List.of("354 End data with <CR><LF>.<CR><LF>", "250 2.0.0 Ok: queued as 64BE1160033", "221 2.0.0 Bye"),
+                w.replies().subList(w.replies().size() - 3, w.replies().size()));
+    }
+
+    @Test
+    void bareLfCommandIsRejected() {
+        TestWire w = run("smtpd_forbid_bare_newline = reject\nsmtpd_forbid_bare_newline_exclusions =\n",
+                "HELO c.example\nHELO c.example\r\nQUIT\r\n");
+        assertEquals("550 5.5.2 mail.example.com Error: bare <LF> received", w.replies().get(1));
+        assertEquals("250 mail.example.com", w.replies().get(2));
+    }
+
+    @Test
+    void bareLfInDataIsRejectedAfterTheData() {
+        TestWire w = run("smtpd_forbid_bare_newline = reject\nsmtpd_forbid_bare_newline_exclusions =\n", "203.0.113.5",
+                SplitInput.bytewise(("HELO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<root@example.com>\r\nDATA\r\n"
+                        + "one\ntwo\r\n.\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII)));
+        assertEquals("550 5.5.2 mail.example.com Error: bare <LF> received", w.replies().get(w.replies().size() - 2));
+        assertEquals(0, queue.finished.size());
+        assertEquals(1, queue.aborted);
+    }
+
+    @Test
+    void noteModeAddsNotesToTheDisconnectLine() {
+        run("smtpd_forbid_bare_newline = note\nsmtpd_forbid_bare_newline_exclusions =\n", "HELO c.example\nQUIT\r\n");
+        assertEquals("disconnect from localhost[127.0.0.1] helo=1 quit=1 commands=2 notes=bare_lf", log.lines.getLast());
+    }
+
+    @Test
+    void overlongCommandIsRefusedAndTheSessionGoesOn() {
+        TestWire w = run("line_length_limit = 20\n", "NOOP " + "x".repeat(50) + "\r\nNOOP\r\n");
+        assertEquals(List.of("220 mail.example.com ESMTP Postfix", "500 5.5.2 mail.example.com Error: command too long",
+                "250 2.0.0 Ok"), w.replies());
+    }
+
+    @Test
+    void longContentLinesBecomeContinuationRecords() throws IOException {
+        String ten = "0123456789";
+        String abc = "abcdefghij";
+        run("line_length_limit = 30\n", "HELO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<root@example.com>\r\n"
+                + "DATA\r\n" + ten.repeat(3) + abc.repeat(3) + "XYZ\r\n.\r\n");
+        List<String> r = queue.lastRecords();
+        int at = r.indexOf("L " + ten.repeat(3));
+        assertEquals(List.of("L " + ten.repeat(3), "L " + abc.repeat(3), "N XYZ"), r.subList(at, at + 3));
+    }
+
+    @Test
+    void pipelinedEhloIsASynchronizationError() {
+        byte[] in = "EHLO c.example\r\nMAIL FROM:<a@example.org>\r\n".getBytes(StandardCharsets.US_ASCII);
+        TestWire w = run("", "127.0.0.1", new SplitInput(in, 0));
+        assertEquals(List.of("220 mail.example.com ESMTP Postfix", "554 5.5.0 Error: SMTP protocol synchronization"), w.replies());
+        assertTrue(log.lines.contains("improper command pipelining after EHLO from localhost[127.0.0.1]: MAIL FROM:<a@example.org>\\r\\n"),
+                log.lines.toString());
+    }
+
+    @Test
+    void pipelinedGroupGetsItsRepliesInOneFlush() {
+        byte[] in = ("EHLO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<root@example.com>\r\nDATA\r\n"
+                + "hi\r\n.\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII);
+        int ehloEnd = "EHLO c.example\r\n".length();
+        int dataEnd = in.length - "hi\r\n.\r\nQUIT\r\n".length();
+        TestWire w = run("", "127.0.0.1", new SplitInput(in, ehloEnd, dataEnd, in.length - 6));
+        // greeting, EHLO reply, MAIL+RCPT+DATA replies, the message reply, QUIT
+        assertEquals(5, w.flushes, w.replies().toString());
+        assertEquals("221 2.0.0 Bye", w.replies().getLast());
+    }
+
+    @Test
+    void bdatReadsExactOctets() throws IOException {
+        TestWire w = run("", "EHLO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<root@example.com>\r\n"
+                + "BDAT 5 LAST\r\nab\r\n.QUIT\r\n");
+        assertEquals(List.of("250 2.0.0 Ok: 5 bytes queued as 64BE1160033", "221 2.0.0 Bye"),
+                w.replies().subList(w.replies().size() - 2, w.replies().size()));
+        List<String> r = queue.lastRecords();
+        assertTrue(r.containsAll(List.of("N ab", "N .")), r.toString());
+    }
+
+    @Test
+    void lostConnectionInDataDropsTheMessage() {
+        run("", "HELO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<root@example.com>\r\nDATA\r\nSubject: x\r\n");
+        assertEquals(0, queue.finished.size());
+        assertEquals(1, queue.aborted);
+        assertTrue(log.lines.contains("lost connection after DATA (12 bytes) from localhost[127.0.0.1]"), log.lines.toString());
+        assertEquals("disconnect from localhost[127.0.0.1] helo=1 mail=1 rcpt=1 commands=3", log.lines.getLast());
+    }
+
+    @Test
+    void timeoutRepliesAndLogs() {
+        InputStream stalls = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new InterruptedIOException("deadline");
+            }
+        };
+        InputStream in = new SequenceInputStream(SplitInput.bytewise("HELO c.example\r\n".getBytes(StandardCharsets.US_ASCII)), stalls);
+        TestWire w = run("", "127.0.0.1", in);
+        assertEquals("421 4.4.2 mail.example.com Error: timeout exceeded", w.replies().getLast());
+        assertTrue(log.lines.contains("timeout after HELO from localhost[127.0.0.1]"), log.lines.toString());
+    }
+}
