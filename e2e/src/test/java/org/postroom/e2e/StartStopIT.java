@@ -21,10 +21,10 @@ class StartStopIT {
             assertTrue(ms < 20_000, "start took " + ms + " ms");
             System.out.println("[e2e] start-up until every service socket and the SMTP banner are up: " + ms + " ms");
 
-            MailSystem.Result ps = MailSystem.run(List.of("ps", "-eo", "args"), null, Map.of(), Duration.ofSeconds(10));
+            List<String> shown = m.processes().stream().map(p -> MailSystem.run(List.of("ps", "-o", "args=", "-p",
+                    Long.toString(p.pid())), null, Map.of(), Duration.ofSeconds(10)).stdout().strip()).toList();
             for (String name : List.of("master", "smtpd", "pickup", "cleanup", "qmgr", "trivial-rewrite", "local")) {
-                assertTrue(ps.stdout().lines().anyMatch(l -> l.startsWith("postroom/" + name + " ") && l.contains(m.root().toString())
-                        || l.startsWith("postroom/" + name + " ") && name.equals("master")), "ps shows postroom/" + name + "\n" + ps.stdout());
+                assertTrue(shown.stream().anyMatch(l -> l.startsWith("postroom/" + name + " ")), "ps shows postroom/" + name + "\n" + shown);
             }
             MailSystem.Result st = m.tool("postfix", null, "status");
             assertEquals(0, st.status());

@@ -118,10 +118,11 @@ public final class Master {
 
     private int run(boolean test) throws IOException {
         cfg = loadConfig(configDir);
+        int[] owner = owner(cfg);
+        prepareMaillog(cfg.get(Params.MAILLOG_FILE), owner);
         Msg.init(cfg.get(Params.SYSLOG_NAME), "master", cfg.get(Params.MYHOSTNAME), cfg.get(Params.MAILLOG_FILE), true);
         List<MasterEntry> entries = MasterCf.load(configDir, cfg.get(Params.DEFAULT_PROCESS_LIMIT), w -> Msg.warn(w));
         queueDir = Path.of(cfg.get(Params.QUEUE_DIRECTORY));
-        int[] owner = owner(cfg);
         QueueDirectories.create(queueDir, owner[0], owner[1]);
         Optional<FileChannel> lock = PidLock.acquire(queueDir.resolve("pid/master.pid"));
         if (test) return lock.isPresent() ? 0 : 1;
@@ -141,6 +142,20 @@ public final class Master {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** Every service appends to maillog_file, so it must belong to mail_owner (Postfix's postlogd writes it). */
+    private static void prepareMaillog(String file, int[] owner) throws IOException {
+        if (file.isEmpty()) return;
+        Path p = Path.of(file);
+        if (!java.nio.file.Files.exists(p)) {
+            java.nio.file.Files.createFile(p, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----")));
+        }
+        if (Posix.isRoot()) {
+            java.nio.file.Files.setAttribute(p, "unix:uid", owner[0]);
+            java.nio.file.Files.setAttribute(p, "unix:gid", owner[1]);
+        }
     }
 
     private static int[] owner(MainCf c) {
