@@ -13,7 +13,8 @@ import org.postroom.global.config.MasterEntry;
  * Builds and starts a child's command line the way master_spawn.c does: $daemon_directory/COMMAND
  * with "-n service" (when the names differ), "-t type", "-u" when unprivileged, "-l"/"-z"/"-m N"
  * for the process limit, "-p" for public Unix sockets, the entry's -o overrides and arguments.
- * When master runs as root, unprivileged services start through setpriv(1) as mail_owner.
+ * When master runs as root, unprivileged services start through setpriv(1) as mail_owner, inet services
+ * with the one capability to bind privileged ports (Postfix's master binds them as root instead).
  */
 final class Spawner {
     private final Path daemonDirectory;
@@ -41,7 +42,12 @@ final class Spawner {
     List<String> command(MasterEntry e) {
         List<String> c = new ArrayList<>();
         if (root && e.unprivileged()) {
-            c.addAll(List.of("setpriv", "--reuid=" + ownerUid, "--regid=" + ownerGid, "--clear-groups", "--"));
+            c.addAll(List.of("setpriv", "--reuid=" + ownerUid, "--regid=" + ownerGid, "--clear-groups"));
+            if (e.type() == MasterEntry.ServiceType.INET) {
+                // mail_owner may bind ports below 1024 (smtp, submission) and nothing else
+                c.addAll(List.of("--inh-caps=+net_bind_service", "--ambient-caps=+net_bind_service"));
+            }
+            c.add("--");
         }
         c.add(program(e));
         if (!Path.of(e.command()).getFileName().toString().equals(e.service())) {
@@ -68,7 +74,7 @@ final class Spawner {
     }
 
     int commandIndex(List<String> cmd) {
-        return cmd.get(0).equals("setpriv") ? 5 : 0;
+        return cmd.get(0).equals("setpriv") ? cmd.indexOf("--") + 1 : 0;
     }
 
     Process start(List<String> cmd) throws IOException {
