@@ -134,6 +134,10 @@ public final class Params {
     public static final Param<List<String>> FORWARD_PATH = reg(Param.list("forward_path", "$home/.forward${recipient_delimiter}${extension}, $home/.forward"));
     public static final Param<Boolean> BIFF = reg(Param.bool("biff", "yes"));
 
+    // -- issue 3 (lookup tables, address mapping, virtual) parameters: add below this line --
+
+    // -- issue 4 (admin tools) parameters: add below this line --
+
     /** All declared parameters by name, in declaration order. */
     public static Map<String, Param<?>> all() {
         return Collections.unmodifiableMap(ALL);
