@@ -135,8 +135,49 @@ public final class Params {
     public static final Param<Boolean> BIFF = reg(Param.bool("biff", "yes"));
 
     // -- issue 3 (lookup tables, address mapping, virtual) parameters: add below this line --
+    public static final Param<String> DEFAULT_DATABASE_TYPE = reg(Param.string("default_database_type", "hash"));
+    // address mapping and virtual(8); also declared in their modules (trivial-rewrite, cleanup, smtpd, virtual)
+    public static final Param<List<String>> TRANSPORT_MAPS = reg(Param.list("transport_maps", ""));
+    public static final Param<List<String>> PARENT_DOMAIN_MATCHES_SUBDOMAINS = reg(Param.list("parent_domain_matches_subdomains",
+            "debug_peer_list,fast_flush_domains,mynetworks,permit_mx_backup_networks,qmqpd_authorized_clients,relay_domains,smtpd_access_maps"));
+    public static final Param<List<String>> CANONICAL_MAPS = reg(Param.list("canonical_maps", ""));
+    public static final Param<List<String>> SENDER_CANONICAL_MAPS = reg(Param.list("sender_canonical_maps", ""));
+    public static final Param<List<String>> RECIPIENT_CANONICAL_MAPS = reg(Param.list("recipient_canonical_maps", ""));
+    public static final Param<List<String>> CANONICAL_CLASSES = reg(Param.list("canonical_classes",
+            "envelope_sender, envelope_recipient, header_sender, header_recipient"));
+    public static final Param<List<String>> SENDER_CANONICAL_CLASSES = reg(Param.list("sender_canonical_classes", "envelope_sender, header_sender"));
+    public static final Param<List<String>> RECIPIENT_CANONICAL_CLASSES = reg(Param.list("recipient_canonical_classes",
+            "envelope_recipient, header_recipient"));
+    public static final Param<Integer> VIRTUAL_ALIAS_RECURSION_LIMIT = reg(Param.integer("virtual_alias_recursion_limit", "1000"));
+    public static final Param<Integer> VIRTUAL_ALIAS_EXPANSION_LIMIT = reg(Param.integer("virtual_alias_expansion_limit", "1000"));
+    public static final Param<Integer> VIRTUAL_ALIAS_ADDRESS_LENGTH_LIMIT = reg(Param.integer("virtual_alias_address_length_limit", "1000"));
+    public static final Param<Integer> DUPLICATE_FILTER_LIMIT = reg(Param.integer("duplicate_filter_limit", "1000"));
+    public static final Param<List<String>> RELAY_RECIPIENT_MAPS = reg(Param.list("relay_recipient_maps", ""));
+    public static final Param<Boolean> SMTPD_REJECT_UNLISTED_RECIPIENT = reg(Param.bool("smtpd_reject_unlisted_recipient", "yes"));
+    public static final Param<Integer> UNKNOWN_VIRTUAL_ALIAS_REJECT_CODE = reg(Param.integer("unknown_virtual_alias_reject_code", "550"));
+    public static final Param<Integer> UNKNOWN_VIRTUAL_MAILBOX_REJECT_CODE = reg(Param.integer("unknown_virtual_mailbox_reject_code", "550"));
+    public static final Param<Integer> UNKNOWN_RELAY_RECIPIENT_REJECT_CODE = reg(Param.integer("unknown_relay_recipient_reject_code", "550"));
+    public static final Param<Boolean> SHOW_USER_UNKNOWN_TABLE_NAME = reg(Param.bool("show_user_unknown_table_name", "yes"));
+    public static final Param<String> VIRTUAL_MAILBOX_BASE = reg(Param.string("virtual_mailbox_base", ""));
+    public static final Param<List<String>> VIRTUAL_UID_MAPS = reg(Param.list("virtual_uid_maps", ""));
+    public static final Param<List<String>> VIRTUAL_GID_MAPS = reg(Param.list("virtual_gid_maps", ""));
+    public static final Param<Integer> VIRTUAL_MINIMUM_UID = reg(Param.integer("virtual_minimum_uid", "100"));
+    public static final Param<Long> VIRTUAL_MAILBOX_LIMIT = reg(Param.size("virtual_mailbox_limit", "51200000"));
+    public static final Param<List<String>> VIRTUAL_MAILBOX_LOCK = reg(Param.list("virtual_mailbox_lock", "fcntl, dotlock"));
 
     // -- issue 4 (admin tools) parameters: add below this line --
+    public static final Param<List<String>> FAST_FLUSH_DOMAINS = reg(Param.list("fast_flush_domains", "$relay_domains"));
+    // declared in their modules (pickup, smtpd, local); listed here so that postconf knows them
+    public static final Param<String> CONTENT_FILTER = reg(Param.string("content_filter", ""));
+    public static final Param<Integer> REJECT_CODE = reg(Param.integer("reject_code", "554"));
+    public static final Param<Integer> DEFER_CODE = reg(Param.integer("defer_code", "450"));
+    public static final Param<Integer> NON_FQDN_REJECT_CODE = reg(Param.integer("non_fqdn_reject_code", "504"));
+    public static final Param<Integer> INVALID_HOSTNAME_REJECT_CODE = reg(Param.integer("invalid_hostname_reject_code", "501"));
+    public static final Param<List<String>> PROPAGATE_UNMATCHED_EXTENSIONS = reg(Param.list("propagate_unmatched_extensions", "canonical, virtual"));
+    public static final Param<String> COMMAND_EXECUTION_DIRECTORY = reg(Param.string("command_execution_directory", ""));
+    public static final Param<List<String>> EXPORT_ENVIRONMENT = reg(Param.list("export_environment", "TZ MAIL_CONFIG LANG"));
+    public static final Param<String> COMMAND_EXPANSION_FILTER = reg(Param.string("command_expansion_filter",
+            "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"));
 
     /** All declared parameters by name, in declaration order. */
     public static Map<String, Param<?>> all() {

@@ -12,7 +12,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,11 +22,18 @@ import java.util.concurrent.TimeUnit;
  * read then fails with an IOException.
  */
 public final class IpcChannel implements Closeable {
-    private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ipc-deadline");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService SWEEPER = sweeper();
+
+    /** Cancelled deadlines must leave the queue at once: they are re-armed on every read. */
+    private static ScheduledExecutorService sweeper() {
+        java.util.concurrent.ScheduledThreadPoolExecutor e = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "ipc-deadline");
+            t.setDaemon(true);
+            return t;
+        });
+        e.setRemoveOnCancelPolicy(true);
+        return e;
+    }
 
     private final SocketChannel channel;
     private final InputStream in;
@@ -89,9 +95,10 @@ public final class IpcChannel implements Closeable {
     /** (Re)arms the deadline: the channel is closed if it is still open after {@code d}. */
     public synchronized void deadline(Duration d) {
         if (deadline != null) deadline.cancel(false);
+        SocketChannel ch = channel; // capture the socket only, not this object and its buffers
         deadline = SWEEPER.schedule(() -> {
             try {
-                channel.close();
+                ch.close();
             } catch (IOException e) {
                 // nothing more to do
             }

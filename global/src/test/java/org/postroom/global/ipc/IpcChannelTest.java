@@ -1,0 +1,43 @@
+package org.postroom.global.ipc;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IpcChannelTest {
+    @Test
+    void deadlineClosesABlockedRead(@TempDir Path dir) throws Exception {
+        Path sock = dir.resolve("s");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            try (IpcChannel c = IpcChannel.connect(sock, Duration.ofSeconds(1)); var peer = server.accept()) {
+                c.deadline(Duration.ofMillis(100));
+                assertThrows(IOException.class, () -> c.in().read());
+            }
+        }
+    }
+
+    /** Re-arming a long deadline very often must not retain memory (a cancelled task leaves the queue). */
+    @Test
+    void rearmingDoesNotAccumulate(@TempDir Path dir) throws Exception {
+        Path sock = dir.resolve("s");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            try (IpcChannel c = IpcChannel.connect(sock, Duration.ofSeconds(1)); var peer = server.accept()) {
+                for (int i = 0; i < 200_000; i++) c.deadline(Duration.ofHours(1));
+                System.gc();
+                long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                assertTrue(used < 200L << 20, "heap after 200,000 re-arms: " + (used >> 20) + " MiB");
+            }
+        }
+    }
+}
