@@ -14,7 +14,7 @@ import org.postroom.global.ipc.IpcChannel;
  * side is shut down, so the blocked read ends and the 421 reply can still be sent; the channel's own
  * deadline, a little later, closes everything should the client not read that reply either.
  */
-final class ChannelWire implements Wire {
+final class ChannelWire implements Wire, AutoCloseable {
     private static final Duration GRACE = Duration.ofSeconds(10);
     private static final ScheduledThreadPoolExecutor TIMER = timer();
 
@@ -65,6 +65,18 @@ final class ChannelWire implements Wire {
         } catch (IOException e) {
             // already closed: the read has ended anyway
         }
+    }
+
+    /** Ends the session's timer, so that a finished connection is not kept reachable for smtpd_timeout. */
+    @Override
+    public synchronized void close() {
+        if (pending != null) pending.cancel(false);
+        pending = null;
+    }
+
+    /** Timers still queued, across all sessions (for tests). */
+    static int queuedTimers() {
+        return TIMER.getQueue().size();
     }
 
     @Override

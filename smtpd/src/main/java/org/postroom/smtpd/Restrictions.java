@@ -44,9 +44,14 @@ final class Restrictions {
     private final Codes codes;
     private final boolean softBounce;
     private final boolean failSafe;
+    private final Optional<RecipientMaps> unlisted;
+    private final boolean rejectUnlisted;
 
     Restrictions(List<String> client, List<String> helo, List<String> sender, List<String> relay,
-                 List<String> recipient, NetworkList mynetworks, Codes codes, boolean softBounce) {
+                 List<String> recipient, NetworkList mynetworks, Codes codes, boolean softBounce,
+                 Optional<RecipientMaps> unlisted, boolean rejectUnlisted) {
+        this.unlisted = unlisted;
+        this.rejectUnlisted = rejectUnlisted;
         this.client = lower(client);
         this.helo = lower(helo);
         this.sender = lower(sender);
@@ -69,21 +74,42 @@ final class Restrictions {
 
     /** Checks a recipient; the reply when it is refused (soft_bounce already applied). */
     Optional<SmtpReply> checkRecipient(Query q, RelayPolicy policy, SessionLog log) {
-        Optional<SmtpReply> r = list(client, q, policy, log, "Client host", q.client().namaddr());
-        if (r.isEmpty() && q.helo().isPresent()) r = list(helo, q, policy, log, "Helo command", q.helo().get());
-        if (r.isEmpty() && q.sender().isPresent()) r = list(sender, q, policy, log, "Sender address", q.sender().get());
-        if (r.isEmpty()) r = list(relay, q, policy, log, "Recipient address", q.recipient());
-        if (r.isEmpty()) r = list(recipient, q, policy, log, "Recipient address", q.recipient());
+        boolean[] mapsChecked = {false};
+        Optional<SmtpReply> r = list(client, q, policy, log, "Client host", q.client().namaddr(), mapsChecked);
+        if (r.isEmpty() && q.helo().isPresent()) r = list(helo, q, policy, log, "Helo command", q.helo().get(), mapsChecked);
+        if (r.isEmpty() && q.sender().isPresent()) r = list(sender, q, policy, log, "Sender address", q.sender().get(), mapsChecked);
+        if (r.isEmpty()) r = list(relay, q, policy, log, "Recipient address", q.recipient(), mapsChecked);
+        if (r.isEmpty()) r = list(recipient, q, policy, log, "Recipient address", q.recipient(), mapsChecked);
         if (r.isEmpty() && !failSafe) {
             log.warn("neither smtpd_relay_restrictions nor smtpd_recipient_restrictions contains reject, defer,"
                     + " defer_if_permit, reject_unauth_destination or defer_unauth_destination: refusing all mail");
             r = Optional.of(SERVER_ERROR);
         }
+        if (r.isEmpty() && rejectUnlisted && !mapsChecked[0]) r = unlisted(q, policy, log);
         return softBounce ? r.map(SmtpReply::softened) : r;
     }
 
-    private Optional<SmtpReply> list(List<String> names, Query q, RelayPolicy policy, SessionLog log, String what, String who) {
+    /** smtpd_reject_unlisted_recipient / reject_unlisted_recipient: the recipient tables of its class. */
+    private Optional<SmtpReply> unlisted(Query q, RelayPolicy policy, SessionLog log) {
+        if (unlisted.isEmpty()) return Optional.empty();
+        try {
+            return unlisted.get().check(q.recipient(), policy.resolve(q.sender().orElse(""), q.recipient()), log);
+        } catch (IOException e) {
+            log.warn("recipient address resolution failed for " + q.recipient() + ": " + e.getMessage());
+            return Optional.of(RecipientMaps.retry(q.recipient()));
+        }
+    }
+
+    private Optional<SmtpReply> list(List<String> names, Query q, RelayPolicy policy, SessionLog log, String what, String who,
+                                     boolean[] mapsChecked) {
         for (String name : names) {
+            if (name.equals("reject_unlisted_recipient") || name.equals("check_recipient_maps")) {
+                if (mapsChecked[0]) continue;
+                mapsChecked[0] = true;
+                Optional<SmtpReply> r = unlisted(q, policy, log);
+                if (r.isPresent()) return r;
+                continue;
+            }
             try {
                 switch (one(name, q, policy, log, what, who)) {
                     case Outcome.Refuse(SmtpReply reply) -> {

@@ -30,6 +30,16 @@ import org.postroom.service.ServiceSpec;
  *     the content. Relay control evaluates smtpd_client_restrictions, smtpd_helo_restrictions,
  *     smtpd_sender_restrictions, smtpd_relay_restrictions and smtpd_recipient_restrictions at RCPT
  *     time, and asks trivial-rewrite(8) whether a recipient is in one of our address classes.
+ *     When the restrictions pass, unknown recipients are refused (smtpd_reject_unlisted_recipient):
+ *     a recipient in recipient_canonical_maps, canonical_maps or virtual_alias_maps is accepted; one in
+ *     a local domain must be in local_recipient_maps (postmaster, mailer-daemon and double-bounce
+ *     always pass), one in a virtual mailbox domain in virtual_mailbox_maps, one in relay_domains in
+ *     relay_recipient_maps; an unknown address in a virtual alias domain is refused, as is any address
+ *     that transport_maps sends to "error:". The replies are Postfix's: "550 5.1.1 <addr>: Recipient
+ *     address rejected: User unknown in local recipient table" (virtual mailbox table, virtual alias
+ *     table, relay recipient table); a table that cannot be read gives "451 4.3.0 <addr>: Temporary
+ *     lookup failure". reject_unlisted_recipient and check_recipient_maps run the same check inside a
+ *     restriction list.
  *     Only CR LF . CR LF ends DATA (smtpd_forbid_bare_newline = normalize), and commands sent ahead
  *     of a reply where RFC 2920 forbids it end the session (smtpd_forbid_unauth_pipelining = yes).
  * SECURITY
@@ -42,9 +52,12 @@ import org.postroom.service.ServiceSpec;
  *     "disconnect from name[addr] ehlo=1 mail=1 ... commands=N" with per-command statistics.
  * BUGS
  *     No STARTTLS, AUTH, XCLIENT, XFORWARD, milters, access tables (check_*_access), DNS-based
- *     restrictions, local recipient validation (smtpd_reject_unlisted_recipient) or fast-flush
+ *     restrictions, reject_unlisted_sender, address verification or fast-flush
  *     (ETRN always gets 459). Client host names are not looked up: a client is "localhost" on a
  *     loopback address and "unknown" otherwise. smtpd_delay_reject = no is not implemented.
+ *     proxy: table prefixes are dropped (no proxymap(8)); unix:passwd.byname reads /etc/passwd only.
+ *     While the table library cannot open an indexed table (hash:, btree:, ...) whose source file
+ *     exists, the source file is read instead, with a warning.
  * CONFIGURATION PARAMETERS
  *     myhostname, mail_name (Postfix), smtpd_banner ($myhostname ESMTP $mail_name),
  *     message_size_limit (10240000), line_length_limit (2048), smtpd_recipient_limit (1000),
@@ -59,9 +72,15 @@ import org.postroom.service.ServiceSpec;
  *     smtpd_recipient_restrictions (empty), relay_domains_reject_code (554), reject_code (554),
  *     defer_code (450), non_fqdn_reject_code (504), invalid_hostname_reject_code (501),
  *     soft_bounce (no), local_header_rewrite_clients (permit_inet_interfaces), ipc_timeout (3600s),
- *     queue_directory
+ *     queue_directory, smtpd_reject_unlisted_recipient (yes), local_recipient_maps
+ *     (proxy:unix:passwd.byname $alias_maps), virtual_mailbox_maps (empty), virtual_alias_maps
+ *     ($virtual_maps), relay_recipient_maps (empty), recipient_canonical_maps, canonical_maps (empty),
+ *     unknown_local_recipient_reject_code (550), unknown_virtual_alias_reject_code (550),
+ *     unknown_virtual_mailbox_reject_code (550), unknown_relay_recipient_reject_code (550),
+ *     show_user_unknown_table_name (yes), recipient_delimiter (empty), double_bounce_sender
+ *     (double-bounce)
  * SEE ALSO
- *     cleanup(8), trivial-rewrite(8), master(8), postconf(5)
+ *     cleanup(8), trivial-rewrite(8), master(8), postconf(5), virtual(5), local(8)
  */
 public final class Smtpd implements ConnectionService {
     static final ServiceSpec SPEC = new ServiceSpec("smtpd", List.<Param<?>>of(Params.MYHOSTNAME, Params.MAIL_NAME,
@@ -72,7 +91,13 @@ public final class Smtpd implements ConnectionService {
             Params.SMTPD_FORBID_BARE_NEWLINE, Params.SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS,
             Params.SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE, Params.MYNETWORKS, Params.SMTPD_CLIENT_RESTRICTIONS,
             Params.SMTPD_HELO_RESTRICTIONS, Params.SMTPD_SENDER_RESTRICTIONS, Params.SMTPD_RELAY_RESTRICTIONS,
-            Params.SMTPD_RECIPIENT_RESTRICTIONS, Params.RELAY_DOMAINS_REJECT_CODE, Params.SOFT_BOUNCE, Params.LOCAL_HEADER_REWRITE_CLIENTS, Params.IPC_TIMEOUT, Params.QUEUE_DIRECTORY),
+            Params.SMTPD_RECIPIENT_RESTRICTIONS, Params.RELAY_DOMAINS_REJECT_CODE, Params.SOFT_BOUNCE, Params.LOCAL_HEADER_REWRITE_CLIENTS, Params.IPC_TIMEOUT, Params.QUEUE_DIRECTORY,
+            Params.LOCAL_RECIPIENT_MAPS, Params.VIRTUAL_MAILBOX_MAPS, Params.VIRTUAL_ALIAS_MAPS,
+            Params.UNKNOWN_LOCAL_RECIPIENT_REJECT_CODE, Params.RECIPIENT_DELIMITER, Params.DOUBLE_BOUNCE_SENDER,
+            SmtpdParams.REJECT_UNLISTED_RECIPIENT, SmtpdParams.RELAY_RECIPIENT_MAPS, SmtpdParams.CANONICAL_MAPS,
+            SmtpdParams.RECIPIENT_CANONICAL_MAPS, SmtpdParams.UNKNOWN_VIRTUAL_ALIAS_REJECT_CODE,
+            SmtpdParams.UNKNOWN_VIRTUAL_MAILBOX_REJECT_CODE, SmtpdParams.UNKNOWN_RELAY_RECIPIENT_REJECT_CODE,
+            SmtpdParams.SHOW_USER_UNKNOWN_TABLE_NAME),
             Set.of());
 
     public static void main(String[] args) {
@@ -103,7 +128,9 @@ public final class Smtpd implements ConnectionService {
     public void serve(Connection c) {
         ClientInfo client = c.peer().map(p -> ClientInfo.of(p, localHeaderClient(p.getAddress()))).orElse(ClientInfo.unknown());
         SmtpSession session = new SmtpSession(cfg, client, relay, sink, SessionLog.MAILLOG, Clock.systemDefaultZone());
-        new Chat(session, new ChannelWire(c.ipc()), cfg).run();
+        try (ChannelWire wire = new ChannelWire(c.ipc())) {
+            new Chat(session, wire, cfg).run();
+        }
     }
 
     /** local_header_rewrite_clients: permit_inet_interfaces, permit_mynetworks and static:all are understood. */

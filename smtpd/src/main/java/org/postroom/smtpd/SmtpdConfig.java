@@ -3,6 +3,7 @@ package org.postroom.smtpd;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.postroom.global.config.ConfigException;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
@@ -39,7 +40,8 @@ record SmtpdConfig(
         Restrictions restrictions = new Restrictions(cfg.get(Params.SMTPD_CLIENT_RESTRICTIONS),
                 cfg.get(Params.SMTPD_HELO_RESTRICTIONS), cfg.get(Params.SMTPD_SENDER_RESTRICTIONS),
                 cfg.get(Params.SMTPD_RELAY_RESTRICTIONS), cfg.get(Params.SMTPD_RECIPIENT_RESTRICTIONS),
-                mynetworks, codes, cfg.get(Params.SOFT_BOUNCE));
+                mynetworks, codes, cfg.get(Params.SOFT_BOUNCE), Optional.of(new RecipientMaps(cfg)),
+                SmtpdParams.get(cfg, SmtpdParams.REJECT_UNLISTED_RECIPIENT));
         BareNewline bare;
         try {
             bare = BareNewline.parse(cfg.get(Params.SMTPD_FORBID_BARE_NEWLINE));

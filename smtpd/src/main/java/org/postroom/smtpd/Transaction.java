@@ -169,6 +169,12 @@ final class Transaction {
     /** cleanup's refusal as a reply; a reason that is not a well-formed reply is wrapped, not trusted. */
     private SmtpReply refusal(CleanupStatus status, String id, String myhostname) {
         String text = Printable.sanitize(status.smtpReply(id, myhostname));
+        boolean plainDefer = (status.status() & ~CleanupStatus.STAT_DEFER) == 0;
+        if (plainDefer && status.reason().matches("^4\\.\\d{1,3}\\.\\d{1,3} .*")) {
+            text = "451 " + Printable.sanitize(status.reason()); // cleanup's own 4.x.y reason (smtpd.c data_cmd)
+        } else if (plainDefer) {
+            text = "451 4.7.1 Error: service unavailable";
+        }
         try {
             return SmtpReply.of(text);
         } catch (IllegalArgumentException e) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.proto.cleanup.CleanupStatus;
+import org.postroom.global.proto.rewrite.ResolveReply;
 import org.postroom.global.record.Record;
 import org.postroom.global.record.RecordReader;
 import org.postroom.global.record.RecordType;
@@ -29,6 +30,7 @@ final class Fakes {
             mydomain = example.com
             compatibility_level = 3.6
             mynetworks = 127.0.0.0/8 [::1]/128
+            local_recipient_maps =
             """;
 
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T19:09:35.174110Z"), ZoneId.of("UTC"));
@@ -42,14 +44,28 @@ final class Fakes {
         return ClientInfo.of(new InetSocketAddress(a, 47310), a.isLoopbackAddress());
     }
 
-    /** Our domains: mail.example.com, example.com, localhost, and addresses without a domain. */
+    /**
+     * trivial-rewrite's classes: local (mail.example.com, example.com, localhost, no domain), virtual
+     * mailbox (vmail.example), virtual alias (valias.example), relay (relay.example), else default;
+     * "down.example" fails as a table lookup would.
+     */
     static final class Relay implements RelayPolicy {
         private static final Set<String> OURS = Set.of("mail.example.com", "example.com", "localhost");
 
         @Override
-        public boolean isOurDestination(String sender, String recipient) {
+        public ResolveReply resolve(String sender, String recipient) {
             int at = recipient.lastIndexOf('@');
-            return at < 0 || OURS.contains(recipient.substring(at + 1).toLowerCase(java.util.Locale.ROOT));
+            String domain = at < 0 ? "mail.example.com" : recipient.substring(at + 1).toLowerCase(java.util.Locale.ROOT);
+            String rcpt = (at < 0 ? recipient + "@mail.example.com" : recipient).toLowerCase(java.util.Locale.ROOT);
+            if (OURS.contains(domain)) return new ResolveReply("local", "mail.example.com", rcpt, ResolveReply.CLASS_LOCAL);
+            return switch (domain) {
+                case "vmail.example" -> new ResolveReply("virtual", domain, rcpt, ResolveReply.CLASS_VIRTUAL);
+                case "valias.example" -> new ResolveReply("error", "5.1.1 User unknown in virtual alias table", rcpt,
+                        ResolveReply.CLASS_ALIAS);
+                case "relay.example" -> new ResolveReply("relay", domain, rcpt, ResolveReply.CLASS_RELAY);
+                case "down.example" -> new ResolveReply("retry", "4.3.0 address resolver failure", rcpt, ResolveReply.FLAG_FAIL);
+                default -> new ResolveReply("smtp", domain, rcpt, ResolveReply.CLASS_DEFAULT);
+            };
         }
     }
 
