@@ -51,7 +51,9 @@ rss_kb() { # total RSS of the master and every service of this instance
 }
 median() { sort -n | awk '{a[NR]=$1} END{print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
 
-pf=(); pr=(); peak=0; idle=0
+pf=(); pr=(); peak=0; idle=0; sampler=
+cleanup() { [ -n "$sampler" ] && kill "$sampler" 2>/dev/null; rm -f /tmp/postroom-rss.$$; }
+trap cleanup EXIT
 ROOT=/srv/pfx-bench PORT=12525 bash "$shared/bench/postfix-up.sh" start
 start_postroom
 idle=$(rss_kb)
@@ -60,7 +62,7 @@ for r in $(seq "$rounds"); do
     echo "round $r postfix : $out"; pf+=("$(sed -n 's/.*e2e_rate=\([0-9]*\).*/\1/p' <<<"$out")")
     ( while sleep 0.5; do rss_kb; done ) > /tmp/postroom-rss.$$ & sampler=$!
     out=$(bash "$shared/bench/smtp-load.sh" 127.0.0.1:$port "$root/vmail" "$n" "$s" "$size")
-    kill $sampler; p=$(sort -n /tmp/postroom-rss.$$ | tail -1); [ "${p:-0}" -gt "$peak" ] && peak=$p
+    kill $sampler; sampler=; p=$(sort -n /tmp/postroom-rss.$$ | tail -1); [ "${p:-0}" -gt "$peak" ] && peak=$p
     echo "round $r postroom: $out"; pr+=("$(sed -n 's/.*e2e_rate=\([0-9]*\).*/\1/p' <<<"$out")")
 done
 rm -f /tmp/postroom-rss.$$
