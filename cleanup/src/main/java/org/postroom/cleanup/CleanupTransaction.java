@@ -9,7 +9,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.postroom.global.mail.MailDate;
@@ -31,8 +30,7 @@ final class CleanupTransaction {
 
     /** The part of the configuration a transaction needs. */
     record Settings(String myhostname, String myorigin, int lineLimit, long messageSizeLimit, int headerSizeLimit,
-                    int hopcountLimit, Set<String> dropHeaders, boolean alwaysAddHeaders, boolean replaceStrayCrLf,
-                    int duplicateLimit) {}
+                    int hopcountLimit, Set<String> dropHeaders, boolean alwaysAddHeaders, boolean replaceStrayCrLf) {}
 
     /** Address rewriting through trivial-rewrite (or a fake in tests). */
     interface AddressRewriter {
@@ -41,7 +39,7 @@ final class CleanupTransaction {
 
     private final QueueId id;
     private final Settings s;
-    private final AddressRewriter rewriter;
+    private final MessageAddresses addresses;
     private final RecordWriter out;
     private final boolean addHeadersFlag;
 
@@ -50,17 +48,16 @@ final class CleanupTransaction {
     private String fullName = "";
     private long arrivalSeconds = Instant.now().getEpochSecond();
     private boolean createTimeSeen;
-    private final Set<String> seenRecipients = new HashSet<>();
     private int recipients;
     private int status;
     private long dataOffset = -1;
     private long contentLength;
     private String messageId = "";
 
-    CleanupTransaction(QueueId id, Settings s, AddressRewriter rewriter, RecordWriter out, boolean addHeadersFlag) {
+    CleanupTransaction(QueueId id, Settings s, MessageAddresses addresses, RecordWriter out, boolean addHeadersFlag) {
         this.id = id;
         this.s = s;
-        this.rewriter = rewriter;
+        this.addresses = addresses;
         this.out = out;
         this.addHeadersFlag = addHeadersFlag;
     }
@@ -91,8 +88,9 @@ final class CleanupTransaction {
         envelope(in, max);
         content(in, max);
         extracted(in, max);
+        status |= addresses.status();
         if (status == 0 && recipients == 0) status = CleanupStatus.STAT_RCPT;
-        return new CleanupStatus(status, "");
+        return new CleanupStatus(status, addresses.status() != 0 ? "4.6.0 Alias expansion error" : "");
     }
 
     private void envelope(RecordReader in, int max) throws IOException {
@@ -121,7 +119,7 @@ final class CleanupTransaction {
                 }
                 case FROM -> {
                     if (!createTimeSeen) out.attr("create_time", Long.toString(arrivalSeconds));
-                    sender = canonicalSender(r.text());
+                    sender = addresses.sender(context, r.text());
                     out.put(RecordType.FROM, sender);
                 }
                 case ORCP -> pendingOrig = r.text();
@@ -141,23 +139,12 @@ final class CleanupTransaction {
         }
     }
 
-    private String canonicalSender(String raw) throws IOException {
-        if (raw.isEmpty()) return "";
-        String a = rewriter.rewrite(context, raw);
-        if (a.equalsIgnoreCase("MAILER-DAEMON@" + s.myorigin()) || a.equalsIgnoreCase("MAILER-DAEMON")) return "";
-        return a;
-    }
-
     private void recipient(String orig, String raw) throws IOException {
-        String a = raw.isEmpty() ? raw : rewriter.rewrite(context, raw);
-        if (a.isEmpty()) return;
-        if (seenRecipients.size() < s.duplicateLimit() && !seenRecipients.add(a.toLowerCase(java.util.Locale.ROOT) + "\0" + (orig == null ? "" : orig))) {
-            return; // duplicate_filter_limit: drop exact duplicates
+        for (String a : addresses.recipients(context, orig, raw)) {
+            out.put(RecordType.ORCP, orig != null ? orig : raw);
+            out.put(RecordType.RCPT, a);
+            recipients++;
         }
-        if (orig != null) out.put(RecordType.ORCP, orig);
-        else out.put(RecordType.ORCP, raw);
-        out.put(RecordType.RCPT, a);
-        recipients++;
     }
 
     private void content(RecordReader in, int max) throws IOException {
@@ -224,7 +211,12 @@ final class CleanupTransaction {
         if (pending.isEmpty()) return;
         String logical = String.join("\n", pending);
         if (h.accept(logical, s.dropHeaders())) {
-            for (String l : pending) writeLine(l);
+            String rewritten = context.equals("local") ? addresses.header(logical) : logical;
+            if (rewritten == logical) {
+                for (String l : pending) writeLine(l);
+            } else {
+                for (String l : rewritten.split("\n", -1)) writeLine(l);
+            }
         }
         pending.clear();
     }

@@ -1,21 +1,28 @@
 package org.postroom.local;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import org.postroom.global.config.ConfigException;
 import org.postroom.global.log.Msg;
+import org.postroom.global.table.Table;
+import org.postroom.global.table.TableException;
+import org.postroom.global.table.Tables;
 import org.postroom.service.FatalException;
 
 /**
- * The alias_maps tables. Each {@code hash:PATH} (or texthash, btree, lmdb, cdb, dbm) table is read from
- * its aliases(5) source file PATH, and read again when that file's modification time or size changes.
- * A {@code proxy:} prefix is ignored, as local(8) opens alias tables directly.
+ * The alias_maps tables, opened through the table library: hash: and the other indexed types read the
+ * file postalias(1) built, pgsql:, regexp: and the rest as their type says. texthash: tables are read in
+ * aliases(5) format. A {@code proxy:} prefix is dropped (local opens alias tables directly). A table that
+ * cannot be opened fails every lookup (the recipient is deferred) and is opened again at the next
+ * lookup; a table whose file changed is reopened. While an indexed table cannot be opened but its
+ * source file exists, the source file is read instead, with a warning. The owner of the table's file
+ * (root for tables without a file) decides the rights of commands and files in its values.
  */
 final class AliasMaps {
 
@@ -29,66 +36,117 @@ final class AliasMaps {
         }
     }
 
-    private static final List<String> SOURCE_TYPES = List.of("hash", "texthash", "btree", "lmdb", "cdb", "dbm");
+    private static final Set<String> INDEXED = Set.of("hash", "btree", "cdb", "lmdb", "dbm", "sdbm");
 
-    private final List<Table> tables = new ArrayList<>();
+    private final List<Entry> tables = new ArrayList<>();
 
     AliasMaps(List<String> specs) {
-        for (String spec : specs) {
-            String s = spec.startsWith("proxy:") ? spec.substring(6) : spec;
-            int colon = s.indexOf(':');
-            if (colon < 0) throw new FatalException("alias_maps: missing table type in \"" + spec + "\"");
-            String type = s.substring(0, colon);
-            if (!SOURCE_TYPES.contains(type)) throw new FatalException("unsupported dictionary type: " + type);
-            tables.add(new Table(s, Path.of(s.substring(colon + 1))));
+        for (String raw : specs) {
+            String spec = raw.regionMatches(true, 0, "proxy:", 0, 6) ? raw.substring(6) : raw;
+            int colon = spec.indexOf(':');
+            if (colon <= 0) throw new FatalException("alias_maps: missing table type in \"" + raw + "\"");
+            tables.add(new Entry(spec, spec.substring(0, colon).toLowerCase(Locale.ROOT), spec.substring(colon + 1)));
         }
     }
 
     /** Looks {@code name} up in each table in order. */
     Optional<Match> find(String name) throws Unavailable {
-        for (Table t : tables) {
+        for (Entry t : tables) {
             Optional<Match> m = t.find(name);
             if (m.isPresent()) return m;
         }
         return Optional.empty();
     }
 
-    /** One table and its cached contents. */
-    private static final class Table {
-        private final String name;
-        private final Path source;
-        private FileTime mtime;
-        private long size = -1;
-        private int owner;
-        private Map<String, List<String>> entries;
+    /** Whether any table has {@code name} (the owner- lookup). */
+    boolean contains(String name) throws Unavailable {
+        return find(name).isPresent();
+    }
 
-        Table(String name, Path source) {
+    /** One configured table: the library's table, or the aliases source while the library cannot open it. */
+    private static final class Entry {
+        private final String spec;
+        private final String type;
+        private final String name;
+        private Table table;
+        private SourceAliases source;
+        private boolean warned;
+        private long retryAt;
+
+        Entry(String spec, String type, String name) {
+            this.spec = spec;
+            this.type = type;
             this.name = name;
-            this.source = source;
+            if (type.equals("texthash")) {
+                source = new SourceAliases(spec, Path.of(name));
+            } else {
+                try {
+                    open();
+                } catch (Unavailable e) {
+                    // logged; retried at the first lookup
+                }
+            }
+        }
+
+        private void open() throws Unavailable {
+            try {
+                table = Tables.open(spec);
+            } catch (ConfigException | TableException e) {
+                Path src = Path.of(name);
+                if (INDEXED.contains(type) && Files.isRegularFile(src)) {
+                    if (!warned) Msg.warn(spec + ": " + e.getMessage() + " -- using the source file instead (run postalias)");
+                    warned = true;
+                    source = new SourceAliases(spec, src);
+                    retryAt = System.currentTimeMillis() + 10_000;
+                    return;
+                }
+                if (e instanceof ConfigException ce) throw new FatalException(ce.getMessage());
+                Msg.warn("table " + spec + ": " + e.getMessage());
+                throw new Unavailable("alias database unavailable");
+            }
         }
 
         synchronized Optional<Match> find(String key) throws Unavailable {
-            refresh();
-            List<String> v = entries.get(key);
-            return v == null ? Optional.empty() : Optional.of(new Match(name, v, owner));
-        }
-
-        private void refresh() throws Unavailable {
+            if (source != null && !type.equals("texthash") && System.currentTimeMillis() >= retryAt) {
+                retryAt = System.currentTimeMillis() + 10_000;
+                try {
+                    table = Tables.open(spec); // postalias may have built the database by now
+                    source = null;
+                    Msg.info("table " + spec + ": using the database file now");
+                } catch (ConfigException | TableException e) {
+                    // still not usable: keep reading the source file
+                }
+            }
+            if (source != null) return source.find(key);
+            if (table != null && table.changed()) {
+                Msg.info("table " + spec + " has changed -- reopening");
+                table.close();
+                table = null;
+            }
+            if (table == null) open();
+            if (source != null) return source.find(key);
             try {
-                FileTime m = Files.getLastModifiedTime(source);
-                long sz = Files.size(source);
-                if (entries != null && m.equals(mtime) && sz == size) return;
-                if (entries != null) Msg.info("table " + name + " has changed -- reloading");
-                String text = Files.readString(source, StandardCharsets.UTF_8);
-                int uid = (Integer) Files.getAttribute(source, "unix:uid");
-                entries = AliasFile.parse(text, w -> Msg.warn(source + ", " + w));
-                mtime = m;
-                size = sz;
-                owner = uid;
-            } catch (IOException e) {
-                Msg.warn("table " + name + ": cannot read " + source + ": " + e.getMessage());
+                Optional<String> v = table.lookup(key.toLowerCase(Locale.ROOT));
+                return v.map(value -> new Match(spec, AliasFile.splitValues(value), owner()));
+            } catch (TableException e) {
+                Msg.warn("table " + spec + ": " + e.getMessage());
                 throw new Unavailable("alias database unavailable");
             }
+        }
+
+        /** dict_owner: the uid of the file behind the table, root for tables without one. */
+        private int owner() {
+            for (String f : List.of(name + ".db", name + ".cdb", name + ".lmdb", name)) {
+                Path p = Path.of(f);
+                if (f.startsWith("/") && Files.isRegularFile(p)) {
+                    try {
+                        return (Integer) Files.getAttribute(p, "unix:uid");
+                    } catch (IOException | UnsupportedOperationException e) {
+                        return 0;
+                    }
+                }
+            }
+            return 0;
         }
     }
 }

@@ -24,6 +24,7 @@ final class Attempt {
     private final Privileges privileges;
     private final Set<String> done;
     private final Log log;
+    private final Forwarder forwarder = new Forwarder();
     private Verdict result;
 
     Attempt(Message message, String originalRecipient, String clientName, String clientAddress, ZonedDateTime now,
@@ -65,6 +66,22 @@ final class Attempt {
     /** True when a destination with this key was already delivered to for this request (been_here). */
     boolean done(String key) {
         return done.contains(key);
+    }
+
+    /** been_here: true the first time {@code key} is seen in this request (the key is remembered). */
+    boolean firstTime(String key) {
+        return done.add(key);
+    }
+
+    /** Queues an address for resubmission as a new message (deliver_indirect). */
+    void forward(String delivered, String sender, String orig, String address) {
+        forwarder.append(delivered, sender, orig, address);
+    }
+
+    /** forward_finish: sends the queued new messages and reports each as a result for {@code to}. */
+    void finishForwarding(Forwarder.Submitter submitter, Forwarder.Origin origin, String to) {
+        if (forwarder.isEmpty()) return;
+        for (Verdict v : forwarder.finish(submitter, message, origin, now)) leaf(to, v, null);
     }
 
     /** Records a final result; a successful delivery marks {@code key} (if any) as done. */

@@ -4,21 +4,24 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.postroom.global.log.Msg;
+import org.postroom.global.proto.rewrite.ResolveReply;
 import org.postroom.local.Recipient.Source;
 import org.postroom.util.Passwd;
 import org.postroom.util.Printable;
 
 /**
- * What happens to one recipient (local.c deliver_recipient/deliver_switch, alias.c, include.c, token.c):
- * the forwarding-loop check, alias_maps with and without the extension, then the user's mailbox (or
- * mailbox_command), else unknown user. Alias values recurse for local addresses. Every final result is
- * reported to the {@link Attempt}; the recipient's own status is the worst of them.
+ * What happens to one recipient (local.c deliver_recipient/deliver_switch, alias.c, dotforward.c,
+ * include.c, token.c, resolve.c, indirect.c): the forwarding-loop check, alias_maps with and without the
+ * extension (an owner- alias makes owner-NAME@$myorigin the sender below it), resubmission of local
+ * addresses below an owner or an :include: file, the user's .forward, then the mailbox, else unknown user.
+ * Addresses in alias, include and .forward values are canonicalised and resolved: those for this agent
+ * recurse, the others are forwarded as a new message. Every final result is reported to the
+ * {@link Attempt}; the recipient's own status is the worst of them.
  */
 final class DeliverySwitch {
     static final int MAX_LEVEL = 100;
@@ -26,20 +29,15 @@ final class DeliverySwitch {
     private final LocalConfig cfg;
     private final Users users;
     private final AliasMaps aliases;
-    private final Rights defaultRights;
-    private final Mbox mbox;
-    private final Maildir maildir;
-    private final Pipe pipe;
+    private final AddressResolver resolver;
+    private final Destinations dest;
 
-    DeliverySwitch(LocalConfig cfg, Users users, AliasMaps aliases, Rights defaultRights, Mbox mbox, Maildir maildir,
-                   Pipe pipe) {
+    DeliverySwitch(LocalConfig cfg, Users users, AliasMaps aliases, AddressResolver resolver, Destinations dest) {
         this.cfg = cfg;
         this.users = users;
         this.aliases = aliases;
-        this.defaultRights = defaultRights;
-        this.mbox = mbox;
-        this.maildir = maildir;
-        this.pipe = pipe;
+        this.resolver = resolver;
+        this.dest = dest;
     }
 
     /** Delivers to {@code address}; never throws: trouble becomes a deferral. */
@@ -65,12 +63,21 @@ final class DeliverySwitch {
             at.leaf(r.address(), Verdict.bounce("5.1.3", "null username in \"" + r.address() + "\""), null);
             return;
         }
-        if (a.extension() != null && alias(at, r, a.local(), null)) return;
-        String unmatched = cfg.propagateExtensions().contains("alias") ? a.unmatched() : null;
-        if (alias(at, r, a.user(), unmatched)) return;
+        if (alias(at, r, a.local(), null)) return;
+        if (a.extension() != null) {
+            String unmatched = cfg.propagateExtensions().contains("alias") ? a.unmatched() : null;
+            if (alias(at, r, a.user(), unmatched)) return;
+        }
+        if ((r.owner() != null && !r.owner().equalsIgnoreCase(a.user())) || r.source() == Source.INCLUDE) {
+            indirect(at, r);
+            return;
+        }
         Optional<Passwd.Entry> pw = users.byName(a.user());
-        if (pw.isPresent()) mailbox(at, r, a, pw.get());
-        else unknown(at, r, a);
+        if (pw.isEmpty()) {
+            unknown(at, r, a);
+        } else if (!dotForward(at, r, a, pw.get())) {
+            dest.mailbox(at, r, a, pw.get());
+        }
     }
 
     /** Expands alias {@code name} if there is one; false sends the recipient on to the passwd lookup. */
@@ -90,7 +97,7 @@ final class DeliverySwitch {
         }
         Rights rights;
         if (m.get().ownerUid() == 0) {
-            rights = defaultRights;
+            rights = dest.defaultRights();
         } else {
             Optional<Passwd.Entry> owner = users.byUid(m.get().ownerUid());
             if (owner.isEmpty()) {
@@ -100,8 +107,30 @@ final class DeliverySwitch {
             }
             rights = Rights.of(owner.get());
         }
-        Recipient child = r.expanding(name, rights, unmatched);
+        Recipient owned;
+        try {
+            owned = aliases.contains("owner-" + name) ? r.ownedBy("owner-" + name + "@" + cfg.myorigin()) : r.unowned();
+        } catch (AliasMaps.Unavailable e) {
+            at.leaf(r.address(), Verdict.defer("4.3.0", "alias database unavailable"), null);
+            return true;
+        }
+        Recipient child = owned.expanding(name, rights, Source.ALIAS, unmatched);
         for (String value : m.get().values()) token(at, child, value);
+        return true;
+    }
+
+    /** The user's .forward file; false when there is none (or it lists no destination). */
+    private boolean dotForward(Attempt at, Recipient r, LocalAddress a, Passwd.Entry pw) throws IOException {
+        if (cfg.forwardPath().isEmpty()) return false;
+        DotForward.Found f = DotForward.find(cfg.forwardPath(), a, pw, r.address());
+        if (f == null) return false;
+        if (!at.firstTime("forward " + f.path())) return at.done("forward-done " + f.path());
+        List<String> values = DotForward.read(f.path(), pw.uid());
+        if (values == null || values.isEmpty()) return false;
+        boolean propagate = !f.usedExtension() && cfg.propagateExtensions().contains("forward");
+        Recipient child = r.forwardOf(a.local(), Rights.of(pw), propagate ? a.unmatched() : null);
+        for (String value : values) token(at, child, value);
+        at.firstTime("forward-done " + f.path());
         return true;
     }
 
@@ -111,39 +140,60 @@ final class DeliverySwitch {
             case Destination.Self s -> {
                 Optional<Passwd.Entry> pw = users.byName(s.user());
                 LocalAddress a = LocalAddress.parse(s.user(), "");
-                if (pw.isPresent()) mailbox(at, r, a, pw.get());
+                if (pw.isPresent()) dest.mailbox(at, r, a, pw.get());
                 else unknown(at, r, a);
             }
             case Destination.Include i -> include(at, r.deeper(), i.path());
             case Destination.ToFile f -> {
-                if (allowed(cfg.allowFiles(), r, at, "mail to file is restricted")) file(at, r, f.path());
+                if (allowed(cfg.allowFiles(), r, at, "mail to file is restricted")) dest.file(at, r, f.path());
             }
             case Destination.ToMaildir d -> {
-                if (allowed(cfg.allowFiles(), r, at, "mail to file is restricted")) directory(at, r, d.path());
+                if (allowed(cfg.allowFiles(), r, at, "mail to file is restricted")) dest.directory(at, r, d.path());
             }
             case Destination.ToCommand c -> {
                 if (allowed(cfg.allowCommands(), r, at, "mail to command is restricted")) {
-                    command(at, r, LocalAddress.parse(r.address(), cfg.recipientDelimiter()), c.command(), unprivileged(r.rights()));
+                    dest.command(at, r, LocalAddress.parse(r.address(), cfg.recipientDelimiter()), c.command(),
+                            dest.unprivileged(r.rights()));
                 }
             }
         }
     }
 
-    /** An address from an alias or include file: recurse when it is local, else it must be forwarded. */
+    /** An address from an alias, include or .forward file: recurse when it is ours, else forward it. */
     private void forward(Attempt at, Recipient r, String address) throws IOException {
-        String full = address.indexOf('@') < 0 ? address + "@" + cfg.myorigin() : address;
-        if (r.unmatched() != null) full = LocalAddress.withExtension(full, r.unmatched());
-        LocalAddress c = LocalAddress.parse(full, cfg.recipientDelimiter());
-        if (!cfg.isLocalDomain(c.domain())) {
-            at.leaf(r.address(), Verdict.defer("4.3.0", "mail forwarding not yet supported"), null);
+        ResolveReply reply;
+        try {
+            reply = resolver.resolve(address);
+        } catch (IOException e) {
+            Msg.warn("address resolution failed for " + address + ": " + e.getMessage());
+            at.leaf(r.address(), Verdict.defer("4.3.0", "address resolver failure"), null);
             return;
         }
+        if (reply.failed()) {
+            at.leaf(r.address(), Verdict.defer("4.3.0", "address resolver failure"), null);
+            return;
+        }
+        String full = reply.recipient();
+        if (r.unmatched() != null) full = LocalAddress.withExtension(full, r.unmatched());
+        if (!reply.transport().equals(cfg.transportName())) {
+            indirect(at, r.withAddress(full));
+            return;
+        }
+        LocalAddress c = LocalAddress.parse(full, cfg.recipientDelimiter());
         boolean self = c.user().equals(r.expandedFrom()) || c.local().equals(r.expandedFrom());
-        if (!self && (r.chain().contains(c.user()) || r.chain().contains(c.local()))) {
+        if (!self && r.source() == Source.ALIAS && (r.chain().contains(c.user()) || r.chain().contains(c.local()))) {
             loop(at, r.address(), r.expandedFrom());
             return;
         }
         recipient(at, r.withAddress(full));
+    }
+
+    /** deliver_indirect: hand the address to the forwarder (once per request). */
+    private void indirect(Attempt at, Recipient r) {
+        if (!at.firstTime("indirect " + r.address())) return;
+        String orig = r.orig() != null ? r.orig() : at.originalRecipient();
+        at.forward(r.delivered() != null ? r.delivered() : r.address(),
+                r.sender() != null ? r.sender() : at.message().sender(), orig, r.address());
     }
 
     private void include(Attempt at, Recipient r, Path path) throws IOException {
@@ -173,74 +223,6 @@ final class DeliverySwitch {
         for (String value : AliasFile.parseInclude(text)) token(at, child, value);
     }
 
-    /** A user in passwd: mailbox_command, home_mailbox or the spool (mailbox.c). */
-    private void mailbox(Attempt at, Recipient r, LocalAddress a, Passwd.Entry pw) {
-        String key = "mailbox " + a.user();
-        if (at.done(key)) return;
-        Rights user = Rights.of(pw);
-        if (!cfg.mailboxCommand().isEmpty()) {
-            String cmd = LocalExpand.expand(cfg.mailboxCommand(), CommandEnvironment.macros(at, r.address(), a, user),
-                    cfg.expansionFilter());
-            command(at, r.withRights(user, Source.NONE), a, cmd, unprivileged(user));
-            return;
-        }
-        String delivered = cfg.prependDelivered().contains("file") ? r.delivered() : null;
-        Path box;
-        if (!cfg.homeMailbox().isEmpty()) {
-            if (!Files.isDirectory(Path.of(pw.home()))) {
-                at.leaf(r.address(), Verdict.defer("4.3.0", "cannot access home directory " + pw.home()
-                        + ": No such file or directory"), null);
-                return;
-            }
-            box = Path.of(pw.home()).resolve(cfg.homeMailbox());
-        } else {
-            box = Path.of(cfg.mailSpoolDirectory()).resolve(a.user());
-        }
-        boolean isMaildir = cfg.homeMailbox().isEmpty() ? cfg.mailSpoolDirectory().endsWith("/") : cfg.homeMailbox().endsWith("/");
-        Verdict v = isMaildir
-                ? maildir.deliver(box, user, at.message(), at.originalRecipient(), delivered, at.now().toInstant())
-                : mbox.deliver(box, user, at.message(), at.originalRecipient(), delivered, at.now(),
-                        "cannot update mailbox " + box + " for user " + a.user() + ". ", "delivered to mailbox");
-        at.leaf(r.address(), v, key);
-    }
-
-    private void file(Attempt at, Recipient r, Path path) throws IOException {
-        String key = "file " + path;
-        if (at.done(key)) return;
-        Rights rights = unprivileged(r.rights());
-        String failure = "cannot append message to file " + path + ": ";
-        if (!at.privileges().mayWrite(path, rights)) {
-            at.leaf(r.address(), Verdict.bounce("5.2.0", failure + "Permission denied"), null);
-            return;
-        }
-        String delivered = cfg.prependDelivered().contains("file") ? r.delivered() : null;
-        at.leaf(r.address(), mbox.deliver(path, rights, at.message(), at.originalRecipient(), delivered,
-                at.now(), failure, "delivered to file: " + path), key);
-    }
-
-    private void directory(Attempt at, Recipient r, Path dir) throws IOException {
-        String key = "maildir " + dir;
-        if (at.done(key)) return;
-        Rights rights = unprivileged(r.rights());
-        if (!at.privileges().mayWrite(dir.resolve("tmp"), rights)) {
-            at.leaf(r.address(), Verdict.bounce("5.2.0", "create maildir file " + dir.resolve("tmp") + ": Permission denied"), null);
-            return;
-        }
-        String delivered = cfg.prependDelivered().contains("file") ? r.delivered() : null;
-        at.leaf(r.address(), maildir.deliver(dir, rights, at.message(), at.originalRecipient(), delivered,
-                at.now().toInstant()), key);
-    }
-
-    private void command(Attempt at, Recipient r, LocalAddress a, String command, Rights rights) {
-        String key = "command " + rights.uid() + " " + command;
-        if (at.done(key)) return;
-        String delivered = cfg.prependDelivered().contains("command") ? r.delivered() : null;
-        Map<String, String> env = CommandEnvironment.of(at, r.address(), a, r.rights(), cfg.expansionFilter());
-        Verdict v = pipe.run(command, rights, env, at.message(),
-                at.originalRecipient(), delivered, at.now());
-        at.leaf(r.address(), v, key);
-    }
-
     private void unknown(Attempt at, Recipient r, LocalAddress a) {
         if (a.user().equals("postmaster") || a.user().equals("mailer-daemon")) {
             Msg.warn("required alias not found: " + a.user());
@@ -260,10 +242,5 @@ final class DeliverySwitch {
         if (k == null || allow.contains(k)) return true;
         at.leaf(r.address(), Verdict.bounce("5.7.1", refusal), null);
         return false;
-    }
-
-    /** Commands and files never run as root: default_privs instead. */
-    private Rights unprivileged(Rights r) {
-        return r == null || r.isRoot() ? defaultRights : r;
     }
 }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,11 +18,15 @@ import org.postroom.global.ipc.AttrWriter;
 import org.postroom.global.ipc.Attrs;
 import org.postroom.global.log.DeliveryLog;
 import org.postroom.global.log.Msg;
+import org.postroom.global.proto.cleanup.CleanupClient;
+import org.postroom.global.proto.cleanup.CleanupStatus;
 import org.postroom.global.proto.deliver.DeliverRequest;
 import org.postroom.global.proto.deliver.DeliveryStatus;
 import org.postroom.global.proto.deliver.DeliveryStatus.Outcome;
 import org.postroom.global.queue.MailQueue;
+import org.postroom.global.proto.rewrite.RewriteClient;
 import org.postroom.global.record.QueueFile;
+import org.postroom.global.record.RecordWriter;
 import org.postroom.service.Connection;
 import org.postroom.service.ConnectionService;
 import org.postroom.service.FatalException;
@@ -43,11 +48,23 @@ import org.postroom.service.ServiceSpec;
  *      part, splits off an address extension at recipient_delimiter, and then tries, in order:
  *
  *      alias_maps, first with the extension (user+ext), then without. Alias values are addresses,
- *      /file/name (mbox), /dir/name/ (Maildir), |command, :include:/file and &#92;user. Local addresses in an
- *      expansion are delivered recursively; an alias that lists itself delivers to the user's mailbox.
+ *      /file/name (mbox), /dir/name/ (Maildir), |command, :include:/file and &#92;user. An alias that lists
+ *      itself delivers to the user's mailbox. When an owner-NAME alias exists, owner-NAME@$myorigin becomes
+ *      the envelope sender below alias NAME. alias_maps are opened through the table library (hash: reads
+ *      the database postalias(1) built; texthash: reads aliases(5) text; pgsql:, regexp: and the others as
+ *      usual); a table that cannot be read defers the recipient.
  *
- *      for users in the password file: mailbox_command, else home_mailbox (relative to the home
- *      directory), else mail_spool_directory/user. A name ending in "/" means Maildir.
+ *      Addresses in alias, :include: and .forward values are rewritten to canonical form and resolved by
+ *      trivial-rewrite(8). Those that resolve to this delivery agent are delivered recursively, except
+ *      that local addresses below an owner (an owner- alias, a .forward file) or from an :include: file
+ *      are resubmitted; all others are forwarded: per Delivered-To: address and sender, one new message
+ *      goes to cleanup(8) with "Received: by $myhostname ($mail_name)" and "Delivered-To:" prepended,
+ *      and the recipient is reported "forwarded as NEWID".
+ *
+ *      for users in the password file: the first file of forward_path that exists (.forward+ext, then
+ *      .forward by default) if it is owned by the user and lists something, read with the user's rights
+ *      (commands and files in it run as the user); else mailbox_command, else home_mailbox (relative to
+ *      the home directory), else mail_spool_directory/user. A name ending in "/" means Maildir.
  *
  *      postmaster and mailer-daemon without an alias or account are discarded with a warning; any other
  *      name is bounced as unknown user.
@@ -74,19 +91,19 @@ import org.postroom.service.ServiceSpec;
  *      "warning: required alias not found: postmaster", "warning: alias database loop for NAME".
  *
  * BUGS
- *      Forwarding to non-local addresses (from aliases) needs resubmission through cleanup, which is not
- *      implemented yet: such deliveries are deferred with "mail forwarding not yet supported".
- *      .forward files (forward_path) are not read yet. mailbox_transport, fallback_transport and
- *      luser_relay are not supported. owner- aliases do not change the envelope sender.
- *      alias_maps tables of type hash (and btree, lmdb, cdb, dbm, texthash) are read from their aliases(5)
- *      source file rather than an indexed .db file; the source is read again when it changes.
- *      Addresses in :include: files are delivered locally like alias values instead of being resubmitted.
+ *      mailbox_transport, fallback_transport, luser_relay, expand_owner_alias and reset_owner_alias are
+ *      not supported. While the table library cannot open an indexed alias table (hash:, btree:, ...)
+ *      whose aliases(5) source file exists, the source file is read instead, with a warning. A .forward
+ *      file is read by the agent (as root) after checking its owner and mode, not opened as the user.
+ *      Forwarded messages carry rewrite_context "remote" for mail that came with a client address.
+ *      A table whose file changes is reopened at the next lookup rather than restarting the daemon.
  *      A command that exits with status 129-159 is reported as killed by a signal, as Java cannot tell the
  *      two apart. mailbox_command expands only plain $name, ${name} and $(name), not ${name?text}.
  *      biff(1) notification is not supported. flock in mailbox_delivery_lock is treated as fcntl.
  *
  * CONFIGURATION PARAMETERS
- *      alias_maps (hash:/etc/aliases), allow_mail_to_commands (alias, forward),
+ *      alias_maps (hash:/etc/aliases), forward_path ($home/.forward${recipient_delimiter}${extension},
+ *      $home/.forward), mail_name (Postfix), allow_mail_to_commands (alias, forward),
  *      allow_mail_to_files (alias, forward), command_execution_directory (empty: queue_directory),
  *      command_expansion_filter (letters, digits and !@%-_=+:,./), command_time_limit (1000s),
  *      default_privs (nobody), deliver_lock_attempts (20), deliver_lock_delay (1s),
@@ -98,7 +115,7 @@ import org.postroom.service.ServiceSpec;
  *      recipient_delimiter (empty), stale_lock_time (500s).
  *
  * SEE ALSO
- *      qmgr(8), aliases(5), postalias(1), virtual(8), sysexits(3)
+ *      qmgr(8), cleanup(8), trivial-rewrite(8), aliases(5), postalias(1), virtual(8), sysexits(3)
  */
 public final class Local implements ConnectionService {
     static final ServiceSpec SPEC = new ServiceSpec("local", LocalConfig.PARAMS, Set.of(Requirement.PRIVILEGED));
@@ -108,17 +125,22 @@ public final class Local implements ConnectionService {
     private final Clock clock;
     private final Privileges privileges;
     private final DeliverySwitch deliveries;
+    private final Forwarder.Submitter submitter;
 
     public static void main(String[] args) {
         ServiceMain.run(args, SPEC, Local::new);
     }
 
     public Local(ServiceContext ctx) {
-        this(ctx, Users.SYSTEM, Clock.systemDefaultZone(), Privileges.detect(), Maildir.systemHostname());
+        this(ctx, Users.SYSTEM, Clock.systemDefaultZone(), Privileges.detect(), Maildir.systemHostname(),
+                AddressResolver.of(new RewriteClient(ctx.queueDirectory(), Duration.ofSeconds(100))),
+                cleanup(ctx.queueDirectory()));
     }
 
-    Local(ServiceContext ctx, Users users, Clock clock, Privileges privileges, String hostname) {
-        this.cfg = LocalConfig.from(ctx.config());
+    Local(ServiceContext ctx, Users users, Clock clock, Privileges privileges, String hostname, AddressResolver resolver,
+          Forwarder.Submitter submitter) {
+        this.cfg = LocalConfig.from(ctx.config(), ctx.serviceName());
+        this.submitter = submitter;
         this.queue = ctx.queue();
         this.clock = clock;
         this.privileges = privileges;
@@ -126,10 +148,38 @@ public final class Local implements ConnectionService {
                 () -> new FatalException("parameter default_privs: unknown user name value: " + cfg.defaultPrivs()));
         if (defaults.isRoot()) throw new FatalException("parameter default_privs: privileged user: " + cfg.defaultPrivs());
         Path cwd = cfg.commandDirectory().isEmpty() ? cfg.queueDirectory() : Path.of(cfg.commandDirectory());
-        this.deliveries = new DeliverySwitch(cfg, users, new AliasMaps(cfg.aliasMaps()), defaults,
-                new Mbox(cfg.lock(), cfg.mailboxSizeLimit(), privileges),
+        Destinations dest = new Destinations(cfg, defaults, new Mbox(cfg.lock(), cfg.mailboxSizeLimit(), privileges),
                 new Maildir(cfg.mailboxSizeLimit(), privileges, hostname),
                 new Pipe(privileges, cfg.commandTimeLimit(), cwd, cfg.exportEnvironment()));
+        this.deliveries = new DeliverySwitch(cfg, users, new AliasMaps(cfg.aliasMaps()), resolver, dest);
+    }
+
+    /** Resubmission through public/cleanup (forward.c forward_open). */
+    private static Forwarder.Submitter cleanup(Path queueDirectory) {
+        return () -> {
+            CleanupClient c = CleanupClient.open(queueDirectory, 0, Duration.ofSeconds(100));
+            return new Forwarder.Submission() {
+                @Override
+                public String queueId() {
+                    return c.queueId().value();
+                }
+
+                @Override
+                public RecordWriter records() {
+                    return c.records();
+                }
+
+                @Override
+                public CleanupStatus finish() throws IOException {
+                    return c.finish();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    c.close();
+                }
+            };
+        };
     }
 
     @Override
@@ -166,7 +216,10 @@ public final class Local implements ConnectionService {
                     req.arrivalTime(), req.activeTime(), handoff, handoff, clock.millis(), v.dsn(), v.statusWord(), v.text()));
             Attempt attempt = new Attempt(msg, orig, req.clientName(), req.clientAddress(), ZonedDateTime.now(clock),
                     privileges, done, log);
-            Verdict v = deliveries.deliver(attempt, rcpt.address());
+            deliveries.deliver(attempt, rcpt.address());
+            attempt.finishForwarding(submitter, new Forwarder.Origin(req.clientName(), req.clientAddress(), cfg.myhostname(),
+                    cfg.mailName(), cfg.prependDelivered().contains("forward")), rcpt.address());
+            Verdict v = attempt.result();
             if (v.outcome() != Outcome.DEFERRED) {
                 try {
                     QueueFile.markDone(file, rcpt.offset());

@@ -20,7 +20,8 @@ record LocalConfig(Path queueDirectory, String myhostname, String myorigin, Set<
                    String mailboxCommand, long mailboxSizeLimit, MailboxLock.Settings lock,
                    Set<String> prependDelivered, Set<String> allowCommands, Set<String> allowFiles,
                    Duration commandTimeLimit, String defaultPrivs, int lineLengthLimit, String commandDirectory,
-                   List<String> exportEnvironment, String expansionFilter, Set<String> propagateExtensions) {
+                   List<String> exportEnvironment, String expansionFilter, Set<String> propagateExtensions,
+                   List<String> forwardPath, String transportName, String mailName) {
 
     static final Param<List<String>> PROPAGATE_UNMATCHED_EXTENSIONS =
             Param.list("propagate_unmatched_extensions", "canonical, virtual");
@@ -36,10 +37,16 @@ record LocalConfig(Path queueDirectory, String myhostname, String myorigin, Set<
             Params.MAILBOX_DELIVERY_LOCK, Params.DELIVER_LOCK_ATTEMPTS, Params.DELIVER_LOCK_DELAY,
             Params.STALE_LOCK_TIME, Params.PREPEND_DELIVERED_HEADER, Params.ALLOW_MAIL_TO_COMMANDS,
             Params.ALLOW_MAIL_TO_FILES, Params.COMMAND_TIME_LIMIT, Params.DEFAULT_PRIVS, Params.LINE_LENGTH_LIMIT,
-            PROPAGATE_UNMATCHED_EXTENSIONS, COMMAND_EXECUTION_DIRECTORY, EXPORT_ENVIRONMENT, COMMAND_EXPANSION_FILTER);
+            PROPAGATE_UNMATCHED_EXTENSIONS, COMMAND_EXECUTION_DIRECTORY, EXPORT_ENVIRONMENT, COMMAND_EXPANSION_FILTER,
+            Params.FORWARD_PATH, Params.MAIL_NAME);
 
     /** Reads and checks the settings; a bad combination is fatal, as in Postfix. */
     static LocalConfig from(MainCf cfg) {
+        return from(cfg, "local");
+    }
+
+    /** {@code service} is this agent's master.cf name: addresses resolving to it are delivered here. */
+    static LocalConfig from(MainCf cfg, String service) {
         long mailboxLimit = cfg.get(Params.MAILBOX_SIZE_LIMIT);
         long messageLimit = cfg.get(Params.MESSAGE_SIZE_LIMIT);
         if (mailboxLimit > 0 && messageLimit > 0 && mailboxLimit < messageLimit) {
@@ -56,12 +63,18 @@ record LocalConfig(Path queueDirectory, String myhostname, String myorigin, Set<
                 cfg.get(Params.DELIVER_LOCK_DELAY), cfg.get(Params.STALE_LOCK_TIME));
         return new LocalConfig(Path.of(cfg.get(Params.QUEUE_DIRECTORY)), cfg.get(Params.MYHOSTNAME),
                 cfg.get(Params.MYORIGIN), lower(cfg.get(Params.MYDESTINATION)), cfg.get(Params.RECIPIENT_DELIMITER),
-                cfg.get(Params.ALIAS_MAPS), cfg.get(Params.HOME_MAILBOX), cfg.get(Params.MAIL_SPOOL_DIRECTORY),
+                aliasMaps(cfg), cfg.get(Params.HOME_MAILBOX), cfg.get(Params.MAIL_SPOOL_DIRECTORY),
                 cfg.get(Params.MAILBOX_COMMAND), mailboxLimit, lock, lower(cfg.get(Params.PREPEND_DELIVERED_HEADER)),
                 lower(cfg.get(Params.ALLOW_MAIL_TO_COMMANDS)), lower(cfg.get(Params.ALLOW_MAIL_TO_FILES)),
                 cfg.get(Params.COMMAND_TIME_LIMIT), cfg.get(Params.DEFAULT_PRIVS), cfg.get(Params.LINE_LENGTH_LIMIT),
                 local(cfg, COMMAND_EXECUTION_DIRECTORY), local(cfg, EXPORT_ENVIRONMENT), local(cfg, COMMAND_EXPANSION_FILTER),
-                lower(local(cfg, PROPAGATE_UNMATCHED_EXTENSIONS)));
+                lower(local(cfg, PROPAGATE_UNMATCHED_EXTENSIONS)), forwardPath(cfg), service, cfg.get(Params.MAIL_NAME));
+    }
+
+    /** forward_path unexpanded: its $names are the recipient's attributes, expanded per delivery. */
+    private static List<String> forwardPath(MainCf cfg) {
+        String raw = cfg.raw(Params.FORWARD_PATH.name());
+        return raw == null ? List.of() : Param.splitList(raw);
     }
 
     /** The largest queue-file record local accepts while reading content. */
@@ -74,6 +87,25 @@ record LocalConfig(Path queueDirectory, String myhostname, String myorigin, Set<
         if (domain.isEmpty()) return true;
         String d = domain.toLowerCase(Locale.ROOT);
         return mydestination.contains(d) || d.equals(myhostname.toLowerCase(Locale.ROOT));
+    }
+
+    /** alias_maps split like Postfix table lists: braces keep inline:{ ... } together. */
+    private static List<String> aliasMaps(MainCf cfg) {
+        List<String> out = new java.util.ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        int level = 0;
+        for (char c : cfg.get(Params.ALIAS_MAPS.name()).toCharArray()) {
+            if (c == '{') level++;
+            if (c == '}' && level > 0) level--;
+            if (level == 0 && (c == ',' || Character.isWhitespace(c))) {
+                if (!cur.isEmpty()) out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        if (!cur.isEmpty()) out.add(cur.toString());
+        return out;
     }
 
     /** A parameter declared here rather than in {@link Params}: MainCf does not know its default. */

@@ -70,6 +70,17 @@ final class Message {
         if (style == Style.MBOX) out.write('\n');
     }
 
+    /** This message with another envelope sender (below an owner- alias). */
+    Message withSender(String other) {
+        if (other == null || other.equals(sender)) return this;
+        return new Message(queueFile, dataOffset, maxRecord, other);
+    }
+
+    /** Every content line as it is stored (long lines joined), without newline. */
+    void forEachLine(QueueFile.LineSink sink) throws IOException {
+        QueueFile.copyContent(queueFile, dataOffset, maxRecord, sink);
+    }
+
     /** The lower-cased Delivered-To: addresses in the message's own headers, read once. */
     synchronized Set<String> deliveredTo() throws IOException {
         if (deliveredTo != null) return deliveredTo;

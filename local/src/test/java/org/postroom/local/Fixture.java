@@ -14,9 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.postroom.global.config.MainCf;
+import org.postroom.global.proto.cleanup.CleanupStatus;
 import org.postroom.global.proto.deliver.DeliverRequest;
+import org.postroom.global.proto.rewrite.ResolveReply;
 import org.postroom.global.queue.QueueId;
 import org.postroom.global.queue.QueueName;
+import org.postroom.global.record.Record;
+import org.postroom.global.record.RecordReader;
 import org.postroom.global.record.RecordType;
 import org.postroom.global.record.RecordWriter;
 import org.postroom.service.ServiceContext;
@@ -89,8 +93,53 @@ final class Fixture {
     }
 
     Local local(String extra, Privileges privs) {
-        return new Local(new ServiceContext(config(extra), "local", "unix", 2, false), users(), CLOCK, privs, "vm");
+        return new Local(new ServiceContext(config(extra), "local", "unix", 2, false), users(), CLOCK, privs, "vm",
+                this::resolve, submitter);
     }
+
+    /** trivial-rewrite stand-in: bare names get @mail.example.com; mail.example.com and localhost are local. */
+    ResolveReply resolve(String address) throws IOException {
+        if (address.endsWith("@resolver.down")) throw new IOException("connect to private/rewrite: Connection refused");
+        String a = address.indexOf('@') < 0 ? address + "@mail.example.com" : address;
+        String domain = a.substring(a.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+        boolean local = domain.equals("mail.example.com") || domain.equals("localhost");
+        return local ? new ResolveReply("local", "mail.example.com", a, ResolveReply.CLASS_LOCAL)
+                : new ResolveReply("smtp", domain, a, ResolveReply.CLASS_DEFAULT);
+    }
+
+    /** Messages resubmitted through the fake cleanup: their records as "T text" lines. */
+    final List<List<String>> submitted = new ArrayList<>();
+    boolean cleanupDown;
+
+    final Forwarder.Submitter submitter = () -> {
+        if (cleanupDown) throw new IOException("connect to public/cleanup: Connection refused");
+        String id = "F1" + (submitted.size() + 1);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        RecordWriter w = new RecordWriter(bytes);
+        return new Forwarder.Submission() {
+            @Override
+            public String queueId() {
+                return id;
+            }
+
+            @Override
+            public RecordWriter records() {
+                return w;
+            }
+
+            @Override
+            public CleanupStatus finish() throws IOException {
+                List<String> recs = new ArrayList<>();
+                RecordReader r = new RecordReader(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+                for (Record rec = r.next(1 << 20); rec != null; rec = r.next(1 << 20)) recs.add(rec.type().code + " " + rec.text());
+                submitted.add(recs);
+                return CleanupStatus.OK;
+            }
+
+            @Override
+            public void close() {}
+        };
+    };
 
     /** One recipient: original address (may be empty) and address. */
     record Rcpt(String orig, String address) {}

@@ -121,22 +121,34 @@ class LocalAliasTest {
     }
 
     @Test
-    void includeFilesExpandButRestrictCommands() throws IOException {
+    void includeFilesAreResubmittedButCommandsInThemRestricted() throws IOException {
         Path list = tmp.resolve("list");
         Files.writeString(list, "# members\njoe\nann, \"|cat\"\n");
         DeliveryStatus s = deliver("team: :include:" + list + "\n", "", "", "team@mail.example.com");
         assertEquals(new DeliveryStatus(s.offset(), Outcome.BOUNCED, "5.7.1", "mail to command is restricted"), s);
-        assertTrue(Files.exists(fx.spool.resolve("joe")));
-        assertTrue(Files.exists(fx.spool.resolve("ann")));
+        assertFalse(Files.exists(fx.spool.resolve("joe")));
+        List<String> fwd = fx.submitted.getFirst();
+        assertTrue(fwd.contains("R joe@mail.example.com") && fwd.contains("R ann@mail.example.com"), fwd.toString());
+        assertTrue(maillog().contains("to=<team@mail.example.com>, relay=local, delay=2, delays=1/1/0/0, dsn=2.0.0, "
+                + "status=sent (forwarded as F11)"), maillog());
         s = deliver("team: :include:" + tmp.resolve("missing") + "\n", "", "", "team@mail.example.com");
         assertEquals(Outcome.DEFERRED, s.outcome());
         assertEquals("cannot open include file " + tmp.resolve("missing") + ": No such file or directory", s.reason());
     }
 
     @Test
-    void remoteAddressesDeferUntilForwardingExists() throws IOException {
-        DeliveryStatus s = deliver("ext: bob@remote.example.net\n", "", "", "ext@mail.example.com");
-        assertEquals(new DeliveryStatus(s.offset(), Outcome.DEFERRED, "4.3.0", "mail forwarding not yet supported"), s);
+    void remoteAddressesAreForwardedAsANewMessage() throws IOException {
+        DeliveryStatus s = deliver("ext: bob@remote.example.net\n", "", "ext", "ext@mail.example.com");
+        assertEquals(new DeliveryStatus(s.offset(), Outcome.SENT, "2.0.0", "forwarded as F11"), s);
+        List<String> f = fx.submitted.getFirst();
+        assertEquals(List.of("S alice@example.org", "A log_client_name=localhost", "A log_client_address=127.0.0.1",
+                "A rewrite_context=remote", "O ext", "R bob@remote.example.net", "M ",
+                "N Received: by mail.example.com (Postfix)", "N \tid F11; " + org.postroom.global.mail.MailDate.format(
+                        Fixture.CLOCK.instant().atZone(java.time.ZoneId.systemDefault())),
+                "N Delivered-To: ext@mail.example.com", "N Received: by mail.example.com (Postfix)", "N Subject: hi", "N ",
+                "N body", "X ", "E "), f.subList(1, f.size()));
+        assertTrue(maillog().contains("to=<ext@mail.example.com>, orig_to=<ext>, relay=local, delay=2, delays=1/1/0/0,"
+                + " dsn=2.0.0, status=sent (forwarded as F11)"), maillog());
     }
 
     @Test

@@ -21,7 +21,8 @@ import org.postroom.global.proto.cleanup.CleanupStatus;
 /**
  * Runs src/test/resources/dialogs/*.dialog against an {@link SmtpSession} in memory (chasquid-style
  * transcripts). Header lines: {@code config: name = value}, {@code client: address},
- * {@code queue: down} (or {@code size}, {@code content TEXT}: cleanup's refusal). Body lines: {@code C: line} sends a command or a DATA line (CRLF added),
+ * {@code queue: down} (or {@code size}, {@code content TEXT}, {@code defer REASON}, {@code write}:
+ * cleanup's refusal). Body lines: {@code C: line} sends a command or a DATA line (CRLF added),
  * {@code D: text} sends raw BDAT octets ({@code \r} and {@code \n} escapes, nothing added),
  * {@code U: text} is input left unread after the next command (pipelining), {@code S: line} expects
  * one exact reply line, {@code S~ prefix} one reply line starting with the prefix, {@code X: closed}
@@ -100,6 +101,8 @@ class DialogTest {
         if (how.equals("down")) queue.down = true;
         else if (how.equals("size")) queue.result = new CleanupStatus(CleanupStatus.STAT_SIZE, "");
         else if (how.startsWith("content ")) queue.result = new CleanupStatus(CleanupStatus.STAT_CONT, how.substring(8));
+        else if (how.startsWith("defer ")) queue.result = new CleanupStatus(CleanupStatus.STAT_DEFER, how.substring(6));
+        else if (how.equals("write")) queue.result = new CleanupStatus(CleanupStatus.STAT_WRITE, "4.6.0 Alias expansion error");
         else fail("bad queue: line: " + how);
     }
 

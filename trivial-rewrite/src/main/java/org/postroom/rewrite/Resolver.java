@@ -3,6 +3,7 @@ package org.postroom.rewrite;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -12,16 +13,25 @@ import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.log.Msg;
 import org.postroom.global.proto.rewrite.ResolveReply;
+import org.postroom.global.table.Table;
+import org.postroom.global.table.TableException;
 
 /**
  * The resolve request (resolve.c): decides the address class of a recipient domain and the transport
- * and next hop that serve it. Domain lists match case-insensitively, with exact names only for now.
+ * and next hop that serve it, then lets transport_maps override the route. The class is kept when
+ * transport_maps changes the route. A table that cannot be read gives {@link ResolveReply#FLAG_FAIL}:
+ * the caller defers (smtpd: 451 4.3.0 Temporary lookup failure).
  */
 final class Resolver {
-    private final Set<String> mydestination;
-    private final Set<String> virtualAlias;
-    private final Set<String> virtualMailbox;
-    private final Set<String> relayDomains;
+    /** The route of a failed resolve; qmgr finds no such agent and defers. */
+    static final String FAIL_TRANSPORT = "retry";
+    static final String FAIL_TEXT = "4.3.0 address resolver failure";
+
+    private final DomainList mydestination;
+    private final DomainList virtualAlias;
+    private final DomainList virtualMailbox;
+    private final DomainList relayDomains;
+    private final TransportMaps transportMaps;
     private final Set<String> ourAddresses = new HashSet<>();
     private final String myhostname;
     private final String relayhost;
@@ -31,11 +41,16 @@ final class Resolver {
     private final String virtualTransport;
 
     Resolver(MainCf cfg) {
+        List<String> parents = cfg.get(RewriteParams.PARENT_DOMAIN_MATCHES_SUBDOMAINS);
         this.myhostname = cfg.get(Params.MYHOSTNAME).toLowerCase(Locale.ROOT);
-        this.mydestination = domains(cfg.get(Params.MYDESTINATION), "mydestination");
-        this.virtualAlias = domains(cfg.get(Params.VIRTUAL_ALIAS_DOMAINS), "virtual_alias_domains");
-        this.virtualMailbox = domains(cfg.get(Params.VIRTUAL_MAILBOX_DOMAINS), "virtual_mailbox_domains");
-        this.relayDomains = domains(cfg.get(Params.RELAY_DOMAINS), "relay_domains");
+        this.mydestination = list(cfg, "mydestination", ConfigLists.get(cfg, Params.MYDESTINATION), parents);
+        this.virtualAlias = list(cfg, "virtual_alias_domains", ConfigLists.get(cfg, Params.VIRTUAL_ALIAS_DOMAINS), parents);
+        this.virtualMailbox = list(cfg, "virtual_mailbox_domains", ConfigLists.get(cfg, Params.VIRTUAL_MAILBOX_DOMAINS), parents);
+        this.relayDomains = list(cfg, "relay_domains", ConfigLists.get(cfg, Params.RELAY_DOMAINS), parents);
+        List<Table> transport = new ArrayList<>();
+        for (String spec : ConfigLists.get(cfg, RewriteParams.TRANSPORT_MAPS)) transport.add(new LazyTable(spec));
+        this.transportMaps = new TransportMaps(transport, cfg.get(Params.RECIPIENT_DELIMITER),
+                DomainList.parentStyle(parents, "transport_maps"));
         this.relayhost = cfg.get(Params.RELAYHOST).strip();
         this.localTransport = cfg.get(Params.LOCAL_TRANSPORT);
         this.defaultTransport = cfg.get(Params.DEFAULT_TRANSPORT);
@@ -54,16 +69,8 @@ final class Resolver {
         }
     }
 
-    private static Set<String> domains(List<String> list, String param) {
-        Set<String> out = new HashSet<>();
-        for (String d : list) {
-            if (d.contains(":") || d.startsWith("/")) {
-                Msg.warn(param + ": table lookups (" + d + ") are not supported yet; entry ignored");
-                continue;
-            }
-            out.add(d.toLowerCase(Locale.ROOT));
-        }
-        return out;
+    private static DomainList list(MainCf cfg, String name, List<String> items, List<String> parents) {
+        return new DomainList(name, items, DomainList.parentStyle(parents, name));
     }
 
     ResolveReply resolve(String address) {
@@ -71,24 +78,43 @@ final class Resolver {
         String domain = p.hasDomain() ? p.domain().toLowerCase(Locale.ROOT) : myhostname;
         if (domain.endsWith(".")) domain = domain.substring(0, domain.length() - 1);
         String recipient = p.local() + "@" + (p.hasDomain() ? p.domain() : myhostname);
-        if (!p.hasDomain() || isLocal(domain)) {
+        try {
+            ResolveReply byClass = classify(p.hasDomain(), domain, recipient);
+            if (transportMaps.isEmpty()) return byClass;
+            TransportMaps.Route r = transportMaps.route(recipient, domain,
+                    new TransportMaps.Route(byClass.transport(), byClass.nexthop()));
+            return new ResolveReply(r.transport(), r.nexthop(), recipient, byClass.flags());
+        } catch (TableException e) {
+            Msg.warn("resolve " + address + ": " + e.getMessage());
+            return new ResolveReply(FAIL_TRANSPORT, FAIL_TEXT, recipient, ResolveReply.FLAG_FAIL);
+        }
+    }
+
+    private ResolveReply classify(boolean hasDomain, String domain, String recipient) throws TableException {
+        if (!hasDomain || isLocal(domain)) {
+            if (!virtualAlias.isEmpty() && virtualAlias.matches(domain)) {
+                Msg.warn("do not list domain " + domain + " in BOTH mydestination and virtual_alias_domains");
+            }
             return reply(localTransport, domain, recipient, ResolveReply.CLASS_LOCAL);
         }
-        if (virtualAlias.contains(domain)) {
+        if (virtualAlias.matches(domain)) {
+            if (virtualMailbox.matches(domain)) {
+                Msg.warn("do not list domain " + domain + " in BOTH virtual_alias_domains and virtual_mailbox_domains");
+            }
             return new ResolveReply("error", "5.1.1 User unknown in virtual alias table", recipient,
                     ResolveReply.CLASS_ALIAS);
         }
-        if (virtualMailbox.contains(domain)) {
+        if (virtualMailbox.matches(domain)) {
             return reply(virtualTransport, domain, recipient, ResolveReply.CLASS_VIRTUAL);
         }
-        if (relayDomains.contains(domain)) {
+        if (relayDomains.matches(domain)) {
             return reply(relayTransport, nexthop(domain), recipient, ResolveReply.CLASS_RELAY | routed());
         }
         return reply(defaultTransport, nexthop(domain), recipient, ResolveReply.CLASS_DEFAULT | routed());
     }
 
-    private boolean isLocal(String domain) {
-        if (mydestination.contains(domain)) return true;
+    private boolean isLocal(String domain) throws TableException {
+        if (mydestination.matches(domain)) return true;
         if (domain.startsWith("[") && domain.endsWith("]")) {
             String ip = domain.substring(1, domain.length() - 1).toLowerCase(Locale.ROOT);
             if (ip.startsWith("ipv6:")) ip = ip.substring(5);

@@ -1,0 +1,88 @@
+package org.postroom.cleanup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postroom.global.proto.cleanup.CleanupStatus;
+import org.postroom.global.queue.QueueId;
+import org.postroom.global.record.Record;
+import org.postroom.global.record.RecordReader;
+import org.postroom.global.record.RecordType;
+import org.postroom.global.record.RecordWriter;
+
+/** One message through cleanup with address mapping: the queue-file records it writes. */
+class CleanupTransactionTest {
+    @TempDir
+    Path tmp;
+
+    record Result(CleanupStatus status, List<String> records) {}
+
+    private Result run(String cf, String context, List<String> rcpts, List<String> content) throws IOException {
+        ByteArrayOutputStream in = new ByteArrayOutputStream();
+        RecordWriter w = new RecordWriter(in);
+        w.put(RecordType.TIME, "1795288307 174110");
+        w.attr("rewrite_context", context);
+        w.put(RecordType.FROM, "alice");
+        for (String r : rcpts) w.put(RecordType.RCPT, r);
+        w.put(RecordType.MESG, "");
+        for (String l : content) w.put(RecordType.NORM, l);
+        w.put(RecordType.XTRA, "");
+        w.put(RecordType.END, "");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        QueueId id = new QueueId("64BE1160033");
+        CleanupTransaction.Settings s = new CleanupTransaction.Settings("mail.example.com", "mail.example.com", 2048,
+                10240000, 102400, 50, Set.of("bcc"), false, true);
+        MessageAddresses addresses = new MessageAddresses(id, (rule, a) -> rule.equals("local") ? MappingFixture.canonical(a) : a,
+                MappingFixture.mapping(cf), "mail.example.com", 1000);
+        CleanupTransaction tx = new CleanupTransaction(id, s, addresses, new RecordWriter(out), false);
+        CleanupStatus status = tx.run(new RecordReader(new ByteArrayInputStream(in.toByteArray())));
+        List<String> recs = new ArrayList<>();
+        RecordReader r = new RecordReader(new ByteArrayInputStream(out.toByteArray()));
+        for (Record rec = r.next(1 << 20); rec != null; rec = r.next(1 << 20)) {
+            if (rec.type() != RecordType.TIME && rec.type() != RecordType.ATTR) recs.add(rec.type().code + " " + rec.text());
+        }
+        return new Result(status, recs);
+    }
+
+    @Test
+    void canonicalSenderVirtualFanOutAndHeaderRewriting() throws IOException {
+        Path virtual = tmp.resolve("virtual");
+        Files.writeString(virtual, "sales@v.example  ann@a.example, bob@b.example\nbob@b.example  bob@b.example\n");
+        MappingFixture.settled(virtual);
+        String cf = "sender_canonical_maps = inline:{ alice@mail.example.com=Alice.Smith@example.com }\n"
+                + "virtual_alias_maps = texthash:" + virtual + "\n";
+        Result r = run(cf, "local", List.of("sales@v.example", "bob@b.example", "sales@v.example"),
+                List.of("From: Alice <alice>", "To: sales@v.example,", " carol", "Subject: hi", "", "body"));
+        assertEquals(CleanupStatus.OK, r.status());
+        assertEquals(List.of("S Alice.Smith@example.com",
+                "O sales@v.example", "R ann@a.example", "O sales@v.example", "R bob@b.example",
+                "O bob@b.example", "R bob@b.example",
+                "M ", "N From: Alice <Alice.Smith@example.com>", "N To: sales@v.example,", "N  carol@mail.example.com",
+                "N Subject: hi"), r.records().subList(0, 12));
+    }
+
+    @Test
+    void remoteContextLeavesHeadersAlone() throws IOException {
+        String cf = "canonical_maps = inline:{ alice=alice@example.org, carol=carol@example.org }\n";
+        Result r = run(cf, "remote", List.of("carol@mail.example.com"), List.of("From: alice", "To: carol", "", "body"));
+        assertTrue(r.records().contains("N From: alice"), r.records().toString());
+        assertTrue(r.records().contains("R carol@example.org"), r.records().toString());
+    }
+
+    @Test
+    void tableFailureRefusesTheMessageTemporarily() throws IOException {
+        Result r = run("virtual_alias_maps = fail:down\n", "local", List.of("u@x.example"), List.of("Subject: x", "", "b"));
+        assertEquals(new CleanupStatus(CleanupStatus.STAT_WRITE, "4.6.0 Alias expansion error"), r.status());
+        assertEquals("451 4.3.0 Error: queue file write error", r.status().smtpReply("ID", "mail.example.com"));
+    }
+}

@@ -1,0 +1,139 @@
+package org.postroom.virtual;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Maildir delivery (maildir.c): write {@code tmp/<sec>.P<pid>.<host>}, fsync, link it to
+ * {@code new/<sec>.V<dev>I<ino>M<usec>.<host>} and remove the tmp name. Missing directories, the
+ * maildir itself included, are created mode 0700 and given to the owner.
+ */
+final class Maildir {
+    private static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    private static final AtomicLong SERIAL = new AtomicLong();
+    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+
+    private final long sizeLimit;
+    private final Chown privs;
+    private final String hostname;
+
+    Maildir(long sizeLimit, Chown privs, String hostname) {
+        this.sizeLimit = sizeLimit;
+        this.privs = privs;
+        this.hostname = hostname.replace("/", "\\057").replace(":", "\\072");
+    }
+
+    /** gethostname(), as Maildir names use it (not myhostname). */
+    static String systemHostname() {
+        try {
+            String h = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();
+            if (!h.isEmpty()) return h;
+        } catch (IOException e) {
+            // fall through
+        }
+        return "localhost";
+    }
+
+    /** Delivers {@code msg} into the maildir {@code dir}; the time stamp comes from {@code start}. */
+    Verdict deliver(Path dir, Owner owner, Message msg, String origRcpt, String delivered, Instant start) {
+        long sec = start.getEpochSecond();
+        long usec = start.getNano() / 1000;
+        Path tmpDir = dir.resolve("tmp");
+        Path tmp = null;
+        try {
+            tmp = create(tmpDir, owner, sec);
+            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.WRITE))) {
+                OutputStream out = new SizeLimitedOutput(new BufferedOutputStream(Channels.newOutputStream(ch), 65536), sizeLimit);
+                msg.copyTo(out, Message.Style.MAILDIR, origRcpt, delivered, ZonedDateTime.ofInstant(start, ZoneId.systemDefault()));
+                out.flush();
+                ch.force(true);
+            } catch (SizeLimitedOutput.TooLarge e) {
+                return Verdict.bounce("5.2.2", "create maildir file " + tmp + ": File too large");
+            } catch (IOException e) {
+                return Verdict.defer("4.2.0", "create maildir file " + tmp + ": " + Errno.text(e));
+            }
+            long dev = (Long) Files.getAttribute(tmp, "unix:dev");
+            long ino = (Long) Files.getAttribute(tmp, "unix:ino");
+            Path target = dir.resolve("new").resolve(String.format("%d.V%xI%xM%d.%s", sec, dev, ino, usec, hostname));
+            try {
+                link(target, tmp, dir, owner);
+            } catch (IOException e) {
+                return Verdict.defer("4.2.0", "link to " + target + ": " + Errno.text(e));
+            }
+            return Verdict.sent("delivered to maildir");
+        } catch (IOException e) {
+            return Verdict.defer("4.2.0", "create maildir file " + (tmp != null ? tmp : tmpDir) + ": " + Errno.text(e));
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    // a stray tmp file is harmless
+                }
+            }
+        }
+    }
+
+    /** Creates the tmp file exclusively, making tmp/ (and parents) on demand. */
+    private Path create(Path tmpDir, Owner owner, long sec) throws IOException {
+        long pid = ProcessHandle.current().pid();
+        String name = sec + ".P" + pid + "." + hostname;
+        for (int attempt = 0; ; attempt++) {
+            Path tmp = tmpDir.resolve(name);
+            try {
+                FileChannel.open(tmp, CREATE, PosixFilePermissions.asFileAttribute(FILE_MODE)).close();
+                privs.chown(tmp, owner);
+                return tmp;
+            } catch (NoSuchFileException e) {
+                if (attempt > 0) throw e;
+                makeDirs(tmpDir, owner);
+            } catch (FileAlreadyExistsException e) {
+                // another delivery of this JVM in the same second: add a serial number (Q<n>)
+                if (attempt > 100) throw e;
+                name = sec + ".P" + pid + "Q" + SERIAL.incrementAndGet() + "." + hostname;
+            }
+        }
+    }
+
+    private void link(Path target, Path tmp, Path dir, Owner owner) throws IOException {
+        try {
+            Files.createLink(target, tmp);
+        } catch (NoSuchFileException e) {
+            makeDirs(dir.resolve("new"), owner);
+            makeDirs(dir.resolve("cur"), owner);
+            Files.createLink(target, tmp);
+        }
+    }
+
+    /** mkdir -p with mode 0700, giving each directory it creates to {@code owner}. */
+    private void makeDirs(Path dir, Owner owner) throws IOException {
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.isDirectory(p); p = p.getParent()) missing.push(p);
+        for (Path p : missing) {
+            try {
+                Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                privs.chown(p, owner);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isDirectory(p)) throw e;
+            }
+        }
+    }
+}

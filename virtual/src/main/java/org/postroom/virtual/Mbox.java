@@ -1,0 +1,142 @@
+package org.postroom.virtual;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Appends a message to an mbox file (mailbox.c, file.c, mbox_open.c): the file is created mode 0600 for
+ * its owner when missing, an existing one must be a plain file with one link, it is locked, the message is
+ * appended in mbox style and fsynced, and on any error the file is truncated back to its old length.
+ */
+final class Mbox {
+    private static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+
+    private final MailboxLock.Settings lock;
+    private final long sizeLimit;
+    private final Chown privs;
+
+    Mbox(MailboxLock.Settings lock, long sizeLimit, Chown privs) {
+        this.lock = lock;
+        this.sizeLimit = sizeLimit;
+        this.privs = privs;
+    }
+
+    /**
+     * Appends {@code msg} to {@code file} on behalf of {@code owner}.
+     *
+     * @param failure the text put before the error, e.g. "cannot update mailbox /var/mail/joe for user joe. "
+     * @param success the reason text on success
+     */
+    Verdict deliver(Path file, Owner owner, Message msg, String origRcpt, String delivered, ZonedDateTime now,
+                    String failure, String success) {
+        FileChannel ch;
+        try {
+            ch = open(file, owner);
+        } catch (IOException e) {
+            return Verdict.defer("4.2.0", failure + (e instanceof Refused ? e.getMessage() : "cannot open file: " + Errno.text(e)));
+        }
+        try (ch) {
+            if (!Files.isRegularFile(file)) {
+                // a device such as /dev/null: no locks, no size limit, nothing to truncate
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 65536);
+                msg.copyTo(out, Message.Style.MBOX, origRcpt, delivered, now);
+                out.flush();
+                return Verdict.sent(success);
+            }
+            try (MailboxLock _ = MailboxLock.acquire(file, ch, lock)) {
+                append(ch, msg, origRcpt, delivered, now);
+            }
+            return Verdict.sent(success);
+        } catch (SizeLimitedOutput.TooLarge e) {
+            return Verdict.bounce("5.2.2", failure + "error writing message: File too large");
+        } catch (MailboxLock.Busy e) {
+            return Verdict.defer("4.2.0", failure + e.getMessage());
+        } catch (IOException e) {
+            return Verdict.defer("4.2.0", failure + "error writing message: " + Errno.text(e));
+        }
+    }
+
+    /** Appends under the lock; on any error the file goes back to its old length. */
+    private void append(FileChannel ch, Message msg, String origRcpt, String delivered, ZonedDateTime now)
+            throws IOException {
+        long size = ch.size();
+        try {
+            OutputStream out = new SizeLimitedOutput(new BufferedOutputStream(Channels.newOutputStream(ch), 65536),
+                    sizeLimit > 0 ? Math.max(1, sizeLimit - size) : 0);
+            msg.copyTo(out, Message.Style.MBOX, origRcpt, delivered, now);
+            out.flush();
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            ch.truncate(size);
+            ch.force(true);
+            throw e;
+        }
+    }
+
+    /** safe_open: create exclusively, or open an existing file that is no directory, has one link and is no symlink. */
+    private FileChannel open(Path file, Owner owner) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                FileChannel ch = FileChannel.open(file, CREATE,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                try {
+                    privs.chown(file, owner);
+                } catch (IOException e) {
+                    ch.close();
+                    throw e;
+                }
+                return ch;
+            } catch (FileAlreadyExistsException e) {
+                boolean trustedLink = check(file);
+                try {
+                    return trustedLink ? FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+                            : FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException gone) {
+                    if (attempt > 2) throw gone;
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuses what safe_open refuses; returns true for the one symlink it accepts: owned by root, in a
+     * directory owned by root that group and others cannot write (/dev/stdout-style links).
+     */
+    private static boolean check(Path file) throws IOException {
+        boolean link = Files.isSymbolicLink(file);
+        if (link) {
+            int linkOwner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            Path parent = file.toAbsolutePath().getParent();
+            Map<String, Object> p = Files.readAttributes(parent, "unix:uid,mode");
+            if (linkOwner != 0 || (Integer) p.get("uid") != 0 || ((Integer) p.get("mode") & 022) != 0) {
+                throw new Refused("file is a symbolic link");
+            }
+        }
+        Map<String, Object> a = Files.readAttributes(file, "unix:isDirectory,nlink");
+        if ((Boolean) a.get("isDirectory")) throw new Refused("file is a directory");
+        int links = (Integer) a.get("nlink");
+        if (links != 1) throw new Refused("file has " + links + " hard links");
+        return link;
+    }
+
+    /** An existing file that must not be written. */
+    static final class Refused extends IOException {
+        Refused(String message) {
+            super(message);
+        }
+    }
+}
