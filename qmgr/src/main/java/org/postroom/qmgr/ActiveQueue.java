@@ -119,10 +119,8 @@ final class ActiveQueue {
         List<Batch> ready = new ArrayList<>();
         Progress p = new Progress();
         for (QueuedMessage.Recipient r : m.recipients()) {
-            ResolveReply rr;
-            try {
-                rr = resolver.resolve(m.sender(), r.address());
-            } catch (IOException e) {
+            ResolveReply rr = resolve(m.sender(), r.address());
+            if (rr == null || rr.failed()) {
                 p.deferred.add(new Object[] {r, "4.3.0", "address resolver failure"});
                 log(m, r, "none", activeAt, "4.3.0", "deferred", "address resolver failure");
                 continue;
@@ -151,6 +149,16 @@ final class ActiveQueue {
             });
         }
         return true;
+    }
+
+    /** The resolver's answer, or null when trivial-rewrite cannot be reached. */
+    private ResolveReply resolve(String sender, String address) {
+        try {
+            return resolver.resolve(sender, address);
+        } catch (IOException e) {
+            Msg.warn("resolve " + Printable.sanitize(address) + ": " + e.getMessage());
+            return null;
+        }
     }
 
     private void run(QueuedMessage m, Path file, long activeAt, Batch b, Progress p) {

@@ -24,6 +24,7 @@ class ChannelWireTest {
                      ChannelWire w = new ChannelWire(c)) {
                     w.deadline(Duration.ofMinutes(5));
                     w.deadline(Duration.ofMinutes(5));
+                    assertEquals(true, peer.isOpen());
                 }
             }
             assertEquals(before, ChannelWire.queuedTimers());

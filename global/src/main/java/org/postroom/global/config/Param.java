@@ -1,7 +1,6 @@
 package org.postroom.global.config;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import org.postroom.util.Durations;
 
@@ -54,8 +53,27 @@ public record Param<T>(String name, String defaultValue, Parser<T> parser) {
         return new Param<>(name, def, Param::splitList);
     }
 
+    /**
+     * Splits a list value at commas and whitespace, except inside braces, so that
+     * "inline:{ a=b, c=d }" and "{ text with spaces }" stay one element (mystrtok_cw).
+     */
     public static List<String> splitList(String v) {
-        return Arrays.stream(v.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList();
+        List<String> out = new java.util.ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        int level = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '{') level++;
+            else if (c == '}' && level > 0) level--;
+            if (level == 0 && (c == ',' || Character.isWhitespace(c))) {
+                if (!cur.isEmpty()) out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        if (!cur.isEmpty()) out.add(cur.toString());
+        return List.copyOf(out);
     }
 
     private static int parseInt(String v) {

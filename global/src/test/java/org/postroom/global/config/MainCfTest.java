@@ -99,6 +99,12 @@ class MainCfTest {
     }
 
     @Test
+    void listsKeepBracedElementsWhole() {
+        assertEquals(List.of("inline:{ a=b, c=d }", "hash:/etc/x", "{ text with spaces }"),
+                Param.splitList("inline:{ a=b, c=d }, hash:/etc/x\n { text with spaces }"));
+    }
+
+    @Test
     void everyDeclaredDefaultParses() {
         MainCf cfg = parse("compatibility_level = 3.6");
         cfg.validate(new ArrayList<Param<?>>(Params.all().values()));

@@ -26,6 +26,7 @@ public record CleanupStatus(int status, String reason) {
         if ((status & STAT_SIZE) != 0) return "552 5.3.4 Error: message file too big";
         if ((status & STAT_HOPS) != 0) return "554 5.4.0 Error: too many hops";
         if ((status & STAT_RCPT) != 0) return "554 5.5.1 Error: no valid recipients";
+        if ((status & STAT_DEFER) != 0) return reason.matches("^4\\d\\d .*") ? reason : "451 4.3.0 Error: queue file write error";
         if ((status & STAT_WRITE) != 0) return "451 4.3.0 Error: queue file write error";
         return "451 4.3.0 Error: internal error";
     }
