@@ -27,6 +27,7 @@ import org.postroom.service.ServiceContext;
 import org.postroom.service.ServiceMain;
 import org.postroom.service.ServiceSpec;
 import org.postroom.service.TriggerService;
+import org.postroom.util.Posix;
 import org.postroom.util.Printable;
 
 /**
@@ -54,14 +55,15 @@ import org.postroom.util.Printable;
  *     content filter or a done recipient. Pickup opens no files for writing and does not read the
  *     data sent to its public endpoint.
  * DIAGNOSTICS
- *     One line per message: "QUEUEID: uid=UID from=<sender>". Warnings: "uid=UID: unexpected or
+ *     One line per message: "QUEUEID: uid=UID from=<sender>", with " orig_id=OLDID" for a file that
+ *     postsuper -r requeued (owned by mail_owner, not world-readable). Warnings: "uid=UID: unexpected or
  *     malformed record type N", "QUEUEID: uid=UID: no envelope sender", "QUEUEID: uid=UID: message file
  *     too big", "maildrop/NAME: error writing QUEUEID: reason", "maildrop/NAME: uid UID: not a
  *     regular file", "maildrop/NAME: uid UID: file has N links".
  * BUGS
  *     Like Postfix, pickup copies the message instead of passing a file descriptor, so that cleanup
- *     never has to deal with unfiltered user data. Files requeued with "postsuper -r" are not
- *     supported: their extra records do not pass the postdrop whitelist. Old temporary files of
+ *     never has to deal with unfiltered user data. postsuper -r writes requeued files in
+ *     the record format sendmail uses, so they pass the whitelist. Old temporary files of
  *     interrupted submissions (names that are not queue IDs) are left for the administrator.
  *     Linux only (fstat through /proc/self/fd).
  * CONFIGURATION PARAMETERS
@@ -183,7 +185,10 @@ public final class Pickup implements TriggerService {
             out.put(RecordType.TIME, arrival.getEpochSecond() + " " + arrival.getNano() / 1000);
             if (!contentFilter.isEmpty()) out.put(RecordType.FILT, contentFilter);
             String sender = copier.envelope();
-            Msg.info(id + ": uid=" + uid + " from=<" + Printable.sanitize(sender) + ">");
+            // postsuper -r leaves mail_owner's files without world read: log the old queue ID (pickup.c MAIL_IS_REQUEUED)
+            boolean requeued = uid == Posix.geteuid() && (file.mode() & 0004) == 0;
+            Msg.info(id + ": uid=" + uid + " from=<" + Printable.sanitize(sender) + ">"
+                    + (requeued ? " orig_id=" + c.name() : ""));
             out.put(RecordType.MESG, "");
             out.put(RecordType.NORM, "Received: by " + myhostname + " (" + mailName + ", from userid " + uid + ")");
             out.put(RecordType.NORM, "\tid " + id + "; " + MailDate.format(arrival.atZone(ZoneId.systemDefault())));

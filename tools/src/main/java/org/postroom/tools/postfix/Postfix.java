@@ -15,9 +15,13 @@ import org.postroom.global.config.MainCf;
 import org.postroom.global.config.MasterCf;
 import org.postroom.global.config.Param;
 import org.postroom.global.config.Params;
-import org.postroom.global.ipc.IpcChannel;
 import org.postroom.global.queue.MasterPid;
+import org.postroom.tools.common.Fatal;
+import org.postroom.tools.common.ToolLog;
+import org.postroom.tools.postconf.Postconf;
+import org.postroom.tools.postqueue.Flush;
 import org.postroom.util.ExitCode;
+import org.postroom.util.Passwd;
 import org.postroom.util.Posix;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,12 +41,18 @@ import picocli.CommandLine.Parameters;
  *     reload     re-read main.cf and master.cf; queued mail is untouched
  *     status     exit 0 when running, 1 when not
  *     flush      retry deferred mail now (postqueue -f)
- *     check      validate main.cf and master.cf; one line per problem
+ *     check      validate main.cf and master.cf, report unused parameters (as postconf does) and
+ *                directory and file ownership problems, one line per problem:
+ *                "postfix/postfix-script: warning: not owned by root: PATH", "... not owned by
+ *                MAIL_OWNER: PATH", "... group or other writable: PATH", "... damaged message: corrupt/ID"
+ *     set-permissions  give the queue tree and the configuration files their owners and modes
+ *                (queue directories mail_owner 0700, maildrop 1733, public 0711, main.cf root)
  *     Messages go to stderr as "postfix/postfix-script: text", as Postfix's postfix-script prints them.
  * SECURITY
  *     Started by root or the instance owner; it only signals master and reads the configuration.
  * DIAGNOSTICS
- *     Exit 0 on success, 1 on failure, 69 for flush when the mail system is down.
+ *     Exit 0 on success, 1 on failure, 69 for flush when the mail system is down
+ *     ("postqueue: fatal: Cannot flush mail queue - mail system is down").
  * CONFIGURATION PARAMETERS
  *     config_directory, queue_directory, daemon_directory
  * SEE ALSO
@@ -91,9 +101,10 @@ public final class Postfix implements Callable<Integer> {
                 case "reload" -> signal(queueDir, 1, "refreshing the Postfix mail system");
                 case "status" -> status(queueDir);
                 case "flush" -> flush(queueDir);
-                case "check" -> ExitCode.OK;
+                case "check" -> check(cfg, queueDir);
+                case "set-permissions" -> setPermissions(cfg, queueDir);
                 default -> {
-                    System.err.println("postfix: fatal: unknown command: '" + command + "'. Usage: postfix start (or stop, reload, abort, flush, check, status, start-fg)");
+                    System.err.println("postfix: fatal: unknown command: '" + command + "'. Usage: postfix start (or stop, reload, abort, flush, check, status, set-permissions, start-fg)");
                     yield ExitCode.FATAL;
                 }
             };
@@ -187,23 +198,49 @@ public final class Postfix implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private int flush(Path queueDir) throws IOException {
-        if (MasterPid.running(queueDir).isEmpty()) {
-            System.err.println("postfix: fatal: Cannot flush mail queue - mail system is down");
-            return ExitCode.UNAVAILABLE;
+    private int flush(Path queueDir) {
+        try {
+            Flush.all(queueDir);
+            return ExitCode.OK;
+        } catch (Fatal f) {
+            System.err.println("postqueue: fatal: " + f.getMessage());
+            return f.status();
         }
-        trigger(queueDir.resolve("public/qmgr"), "FADI");
-        trigger(queueDir.resolve("public/pickup"), "W");
+    }
+
+    /** postfix-script check-warn: unused parameters, then ownership and modes, one line per problem. */
+    private int check(MainCf cfg, Path queueDir) throws IOException {
+        ToolLog.program("postconf");
+        try {
+            Postconf.warnUnused(configDir);
+        } catch (Fatal f) {
+            System.err.println("postconf: fatal: " + f.getMessage());
+            return ExitCode.FATAL;
+        }
+        String owner = cfg.get(Params.MAIL_OWNER);
+        Passwd.Entry pw = Passwd.byName(owner).orElse(null);
+        if (pw == null) {
+            System.err.println(TAG + "warning: unknown mail_owner: " + owner);
+            return ExitCode.OK;
+        }
+        new QueueTree(queueDir, configDir, owner, pw.uid(), pw.gid()).check(Posix.isRoot(),
+                w -> System.err.println(TAG + "warning: " + w));
         return ExitCode.OK;
     }
 
-    private static void trigger(Path socket, String bytes) {
-        try (IpcChannel ch = IpcChannel.connect(socket, Duration.ZERO)) {
-            ch.out().write(bytes.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            ch.out().flush();
-        } catch (IOException e) {
-            // the service is restarting; its periodic scan picks the mail up
+    private int setPermissions(MainCf cfg, Path queueDir) throws IOException {
+        if (!Posix.isRoot()) {
+            System.err.println("postfix: fatal: the postfix command is reserved for the superuser");
+            return ExitCode.FATAL;
         }
+        String owner = cfg.get(Params.MAIL_OWNER);
+        Passwd.Entry pw = Passwd.byName(owner).orElse(null);
+        if (pw == null) {
+            System.err.println("postfix: fatal: unknown mail_owner: " + owner);
+            return ExitCode.FATAL;
+        }
+        new QueueTree(queueDir, configDir, owner, pw.uid(), pw.gid()).fix(null);
+        return ExitCode.OK;
     }
 
     private static void sleep(long ms) {

@@ -1,0 +1,163 @@
+package org.postroom.global.proto.showq;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.postroom.global.queue.MailQueue;
+import org.postroom.global.queue.QueueId;
+import org.postroom.global.queue.QueueName;
+import org.postroom.global.record.Record;
+import org.postroom.global.record.RecordException;
+import org.postroom.global.record.RecordReader;
+import org.postroom.global.record.RecordType;
+
+/**
+ * Walks the queues in the order the listing uses (showq.c): maildrop, active, incoming, deferred, hold,
+ * each in directory order. A file is listed only when it is ready (owner rwx) and has one link; a file
+ * that vanishes or turns out malformed while it is read is skipped, as the queue keeps changing under a
+ * running mail system.
+ */
+public final class QueueScanner {
+    /** The queues in listing order. */
+    public static final List<QueueName> ORDER = List.of(QueueName.MAILDROP, QueueName.ACTIVE, QueueName.INCOMING,
+            QueueName.DEFERRED, QueueName.HOLD);
+
+    /** Receives entries; may throw when its client went away. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(QueueEntry e) throws IOException;
+    }
+
+    private final MailQueue queue;
+    private final String emptySender;
+    private final int maxRecord;
+
+    /** {@code emptySender} replaces the null sender (empty_address_recipient, MAILER-DAEMON). */
+    public QueueScanner(MailQueue queue, String emptySender, int maxRecord) {
+        this.queue = queue;
+        this.emptySender = emptySender;
+        this.maxRecord = maxRecord;
+    }
+
+    public void scan(Sink sink) throws IOException {
+        for (QueueName q : ORDER) {
+            for (QueueId id : queue.list(q)) {
+                QueueEntry e = read(q, id);
+                if (e != null) sink.accept(e);
+            }
+        }
+    }
+
+    /** One message, or null when it is not (or no longer) a ready queue file. */
+    public QueueEntry read(QueueName q, QueueId id) throws IOException {
+        Path file = queue.path(q, id);
+        Envelope env;
+        try {
+            Map<String, Object> st = java.nio.file.Files.readAttributes(file, "unix:mode,nlink,size,lastModifiedTime");
+            int mode = (Integer) st.get("mode");
+            if ((mode & 0170000) != 0100000 || (mode & 0700) != 0700 || (Integer) st.get("nlink") != 1) return null;
+            env = envelope(file, (Long) st.get("size"), ((FileTime) st.get("lastModifiedTime")).toMillis() / 1000);
+            env.forcedExpire = (mode & 0010) != 0;
+        } catch (NoSuchFileException | RecordException e) {
+            return null;
+        }
+        List<QueueEntry.Recipient> rcpts = new ArrayList<>();
+        Set<Long> logged = new HashSet<>();
+        Set<String> loggedAddr = new HashSet<>();
+        for (DeferLog.Entry d : DeferLog.read(queue.path(QueueName.DEFER, id))) {
+            rcpts.add(new QueueEntry.Recipient(ExternalAddress.of(d.recipient()), d.reason()));
+            if (d.offset() >= 0) logged.add(d.offset());
+            else loggedAddr.add(d.recipient());
+        }
+        for (Pending p : env.recipients) {
+            if (logged.contains(p.offset) || loggedAddr.contains(p.address)) continue;
+            rcpts.add(new QueueEntry.Recipient(ExternalAddress.of(p.address), ""));
+        }
+        String sender = env.sender == null || env.sender.isEmpty() ? emptySender : ExternalAddress.of(env.sender);
+        return new QueueEntry(q.dir(), id.value(), env.arrival, env.size, env.forcedExpire, sender, rcpts);
+    }
+
+    private record Pending(long offset, String address) {}
+
+    private static final class Envelope {
+        String sender;
+        long arrival;
+        long size;
+        boolean forcedExpire;
+        final List<Pending> recipients = new ArrayList<>();
+    }
+
+    /** Reads the envelope and extracted segments, skipping the content by the C record's offsets. */
+    private Envelope envelope(Path file, long fileSize, long mtime) throws IOException {
+        Envelope env = new Envelope();
+        env.arrival = -1;
+        env.size = fileSize;
+        long dataOffset = -1, contentLength = -1;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            RecordReader r = new RecordReader(new BufferedInputStream(Channels.newInputStream(ch), 4096));
+            boolean inContent = false;
+            while (true) {
+                Record rec = r.next(maxRecord);
+                if (rec == null) throw new RecordException("premature end of queue file");
+                RecordType t = rec.type();
+                if (inContent) {
+                    if (t == RecordType.XTRA) inContent = false;
+                    continue;
+                }
+                switch (t) {
+                    case SIZE -> {
+                        String[] f = rec.text().strip().split("\\s+");
+                        try {
+                            contentLength = Long.parseLong(f[0]);
+                            dataOffset = f.length > 1 ? Long.parseLong(f[1]) : -1;
+                            env.size = contentLength;
+                        } catch (NumberFormatException e) {
+                            throw new RecordException("bad size record");
+                        }
+                    }
+                    case TIME -> {
+                        String v = rec.text().strip();
+                        int sp = v.indexOf(' ');
+                        try {
+                            env.arrival = Long.parseLong(sp < 0 ? v : v.substring(0, sp));
+                        } catch (NumberFormatException e) {
+                            env.arrival = -1;
+                        }
+                    }
+                    case FROM -> env.sender = rec.text();
+                    case RCPT -> env.recipients.add(new Pending(rec.offset(), rec.text()));
+                    case MESG -> {
+                        if (dataOffset > 0 && contentLength >= 0) {
+                            long x = dataOffset + contentLength;
+                            ch.position(x);
+                            r = new RecordReader(new BufferedInputStream(Channels.newInputStream(ch), 4096), x);
+                        } else {
+                            inContent = true;
+                        }
+                    }
+                    case END -> {
+                        if (env.arrival < 0) env.arrival = mtime;
+                        return env;
+                    }
+                    default -> { }
+                }
+            }
+        }
+    }
+
+    /** The scanner as showq(8) and postqueue(1) configure it. */
+    public static QueueScanner of(org.postroom.global.config.MainCf cfg, org.postroom.global.queue.MailQueue queue) {
+        return new QueueScanner(queue, cfg.get(org.postroom.global.config.Params.EMPTY_ADDRESS_RECIPIENT),
+                Math.max(cfg.get(org.postroom.global.config.Params.LINE_LENGTH_LIMIT), 1024) * 4);
+    }
+}

@@ -1,0 +1,62 @@
+package org.postroom.tools.common;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.postroom.global.config.Params;
+import picocli.CommandLine;
+
+/**
+ * Runs a picocli tool the way a Postfix program behaves: a bad option gives getopt's line
+ * ({@code prog: invalid option -- 'Z'} or {@code prog: option requires an argument -- 'd'}) and then
+ * {@code prog: fatal: usage: ...}; a {@link Fatal} prints its line and exits with its status.
+ */
+public final class Cli {
+    private Cli() {}
+
+    /** Parses and runs {@code tool}; returns the exit status. */
+    public static int run(String prog, Object tool, String usage, int usageStatus, String[] args) {
+        ToolLog.program(prog);
+        CommandLine cl = new CommandLine(tool);
+        cl.setPosixClusteredShortOptionsAllowed(true);
+        cl.setUnmatchedOptionsArePositionalParams(false);
+        cl.setStopAtPositional(true);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            String why = getoptMessage(ex);
+            if (why != null) System.err.println(prog + ": " + why);
+            ToolLog.fatal("usage: " + usage);
+            return usageStatus;
+        });
+        cl.setExecutionExceptionHandler((ex, c, p) -> {
+            if (ex instanceof Fatal f) {
+                ToolLog.fatal(f.getMessage());
+                return f.status();
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+
+    /** getopt(3)'s complaint for a picocli parameter error, or null. */
+    static String getoptMessage(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String arg = u.getUnmatched().get(0);
+            if (arg.startsWith("-") && arg.length() > 1) return "invalid option -- '" + arg.charAt(arg.length() > 2 ? arg.length() - 1 : 1) + "'";
+            return null;
+        }
+        if (ex instanceof CommandLine.MissingParameterException) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("option '-(.)'").matcher(String.valueOf(ex.getMessage()));
+            if (m.find()) return "option requires an argument -- '" + m.group(1) + "'";
+        }
+        return null;
+    }
+
+    /** -c, else $MAIL_CONFIG, else the built-in config_directory. */
+    public static Path configDirectory(Path option) {
+        if (option != null) return option;
+        String env = System.getenv("MAIL_CONFIG");
+        return Path.of(env != null && !env.isEmpty() ? env : Params.CONFIG_DIRECTORY.defaultValue());
+    }
+
+    /** A Callable whose body may throw Fatal. */
+    public interface Tool extends Callable<Integer> {}
+}

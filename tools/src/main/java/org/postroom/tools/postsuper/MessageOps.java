@@ -1,0 +1,137 @@
+package org.postroom.tools.postsuper;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.postroom.global.queue.QueueId;
+import org.postroom.global.queue.QueueName;
+import org.postroom.global.log.Msg;
+import org.postroom.tools.common.Fatal;
+import org.postroom.tools.common.ToolLog;
+
+/**
+ * The per-ID operations (postsuper.c delete_one, requeue_one, hold_one, release_one). Each looks for the
+ * ID in the given queues, twice, because the file may move between queues while it looks (qmgr moving
+ * it between incoming, active and deferred). Each prints "ID: verb" for a message it acted on and
+ * returns 1, or returns 0 silently when the ID is not there.
+ */
+final class MessageOps {
+    private final QueueFiles files;
+    private final ActiveGuard guard;
+    private final Requeuer requeuer;
+    private boolean announce = true;
+
+    MessageOps(QueueFiles files, ActiveGuard guard, Requeuer requeuer) {
+        this.files = files;
+        this.guard = guard;
+        this.requeuer = requeuer;
+    }
+
+    /** The operations, as the command line names them. */
+    enum Op { DELETE, REQUEUE, HOLD, RELEASE }
+
+    int apply(Op op, List<QueueName> queues, String id) {
+        return apply(op, queues, id, true);
+    }
+
+    /** {@code announce}: print "ID: verb" (not for the ALL forms, which print only the summary). */
+    int apply(Op op, List<QueueName> queues, String id, boolean announce) {
+        this.announce = announce;
+        if (!QueueId.valid(id)) {
+            ToolLog.warn("invalid mail queue id: " + id);
+            return 0;
+        }
+        QueueId qid = new QueueId(id);
+        return switch (op) {
+            case DELETE -> delete(queues, qid);
+            case REQUEUE -> requeue(queues, qid);
+            case HOLD -> hold(queues, qid);
+            case RELEASE -> release(queues, qid);
+        };
+    }
+
+    private int delete(List<QueueName> queues, QueueId id) {
+        for (int tries = 0; tries < 2; tries++) {
+            for (QueueName q : queues) {
+                if (!isMessageQueue(q)) continue;
+                Path p = files.queue().path(q, id);
+                if (!ok(p)) continue;
+                files.removeLogs(id);
+                if (QueueFiles.remove(p)) {
+                    if (announce) ToolLog.info(id + ": removed");
+                    return 1;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private int hold(List<QueueName> queues, QueueId id) {
+        for (int tries = 0; tries < 3; tries++) {
+            for (QueueName q : queues) {
+                if (q == QueueName.MAILDROP || q == QueueName.HOLD || !isMessageQueue(q)) continue;
+                Path p = files.queue().path(q, id);
+                if (!ok(p)) continue;
+                if (q == QueueName.ACTIVE && guard.awaitLeave(p)) break; // rescan where qmgr put it
+                if (files.move(id, q, QueueName.HOLD)) {
+                    if (announce) ToolLog.info(id + ": placed on hold");
+                    return 1;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private int release(List<QueueName> queues, QueueId id) {
+        if (!queues.contains(QueueName.HOLD)) return 0;
+        Path p = files.queue().path(QueueName.HOLD, id);
+        if (ok(p) && files.move(id, QueueName.HOLD, QueueName.DEFERRED)) {
+            if (announce) ToolLog.info(id + ": released from hold");
+            return 1;
+        }
+        return 0;
+    }
+
+    private int requeue(List<QueueName> queues, QueueId id) {
+        for (int tries = 0; tries < 3; tries++) {
+            for (QueueName q : queues) {
+                if (q == QueueName.MAILDROP || !isMessageQueue(q)) continue;
+                Path p = files.queue().path(q, id);
+                if (!ok(p)) continue;
+                if (q == QueueName.ACTIVE && guard.awaitLeave(p)) break;
+                if (q != QueueName.HOLD && !files.move(id, q, QueueName.HOLD)) continue; // out of qmgr's reach first
+                requeueHeld(id, announce);
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Converts hold/ID into maildrop/ID and removes the original and its logs. */
+    void requeueHeld(QueueId id, boolean announce) {
+        Path held = files.queue().path(QueueName.HOLD, id);
+        try {
+            if (!requeuer.write(id, held)) Msg.info(id + ": no recipients left -- removed");
+        } catch (IOException e) {
+            throw new Fatal(id + ": cannot requeue: " + e.getMessage() + " (the message stays on hold)");
+        }
+        QueueFiles.remove(held);
+        files.removeLogs(id);
+        if (announce) ToolLog.info(id + ": requeued");
+    }
+
+    static boolean isMessageQueue(QueueName q) {
+        return switch (q) {
+            case MAILDROP, INCOMING, ACTIVE, DEFERRED, HOLD -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean ok(Path p) {
+        try {
+            return QueueFiles.openOk(p);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
