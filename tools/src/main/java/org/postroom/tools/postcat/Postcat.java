@@ -1,5 +1,6 @@
 package org.postroom.tools.postcat;
 
+import org.postroom.tools.common.Exit;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -75,7 +76,7 @@ public final class Postcat implements Cli.Tool {
     @Parameters List<String> args = new ArrayList<>();
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        Exit.now(run(args));
     }
 
     /** Runs postcat and returns its exit status. */

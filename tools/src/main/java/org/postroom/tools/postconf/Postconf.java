@@ -15,6 +15,7 @@ import org.postroom.global.config.ConfigException;
 import org.postroom.global.config.LogicalLines;
 import org.postroom.global.config.MainCf;
 import org.postroom.tools.common.Cli;
+import org.postroom.tools.common.Exit;
 import org.postroom.tools.common.Fatal;
 import org.postroom.tools.common.ToolLog;
 import org.postroom.util.ExitCode;
@@ -98,7 +99,7 @@ public final class Postconf implements Cli.Tool {
     @Parameters List<String> names = new ArrayList<>();
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        Exit.now(run(args));
     }
 
     /** Runs postconf and returns its exit status. */

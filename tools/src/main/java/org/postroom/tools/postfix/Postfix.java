@@ -1,5 +1,6 @@
 package org.postroom.tools.postfix;
 
+import org.postroom.tools.common.Exit;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ public final class Postfix implements Callable<Integer> {
             System.err.println("postfix: fatal: usage: postfix [-c config_dir] [-Dv] command");
             return ExitCode.FATAL;
         });
-        System.exit(cl.execute(args));
+        Exit.now(cl.execute(args));
     }
 
     @Override

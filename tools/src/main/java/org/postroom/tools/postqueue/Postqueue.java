@@ -1,5 +1,6 @@
 package org.postroom.tools.postqueue;
 
+import org.postroom.tools.common.Exit;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.BufferedOutputStream;
@@ -77,7 +78,7 @@ public final class Postqueue implements Cli.Tool {
     @Parameters List<String> extra = new ArrayList<>();
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        Exit.now(run(args));
     }
 
     /** Runs postqueue; {@code mailq} is the same with -p. */

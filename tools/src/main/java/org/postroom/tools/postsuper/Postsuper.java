@@ -1,5 +1,6 @@
 package org.postroom.tools.postsuper;
 
+import org.postroom.tools.common.Exit;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -86,7 +87,7 @@ public final class Postsuper implements Cli.Tool {
     @Parameters List<String> queueArgs = new ArrayList<>();
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        Exit.now(run(args));
     }
 
     /** Runs postsuper and returns its exit status. */

@@ -1,5 +1,6 @@
 package org.postroom.tools.sendmail;
 
+import org.postroom.tools.common.Exit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -98,7 +99,7 @@ public final class Sendmail implements Callable<Integer> {
 
     public static void main(String[] args) {
         Sendmail s = new Sendmail();
-        System.exit(s.commandLine().execute(s.preScan(args)));
+        Exit.now(s.commandLine().execute(s.preScan(args)));
     }
 
     /** The picocli parser, set up like getopt("+..."): options end at the first recipient. */
