@@ -1,13 +1,18 @@
 package org.postroom.global.table;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
 
 /**
  * Creates or changes a hash/btree table file the way Postfix's mkmap and dict_db update do: keys folded
@@ -19,7 +24,7 @@ public final class DbBuilder {
     private final String name;
     private final Path file;
     private TableOptions opt;
-    private final SortedMap<byte[], byte[]> map = DbWriter.newMap();
+    private final Map<ByteBuffer, byte[]> map = new HashMap<>();
     private boolean useNul;
     private boolean tryNul;
     private boolean tryPlain;
@@ -48,7 +53,7 @@ public final class DbBuilder {
     public static DbBuilder update(String name, TableOptions opt, boolean mayCreate) throws TableException {
         DbBuilder b = new DbBuilder(name, opt);
         try (DbFile db = DbFile.open(b.file)) {
-            db.forEach(b.map::put);
+            db.forEach((k, v) -> b.map.put(ByteBuffer.wrap(k), v));
         } catch (NoSuchFileException e) {
             if (!mayCreate) throw new TableException("open database " + name + ".db: No such file or directory", e);
             b.dirty = true;
@@ -70,7 +75,8 @@ public final class DbBuilder {
         byte[] kb = k.getBytes(StandardCharsets.UTF_8);
         if (useNul) kb = IndexedTable.withNul(kb);
         byte[] vb = value.getBytes(StandardCharsets.UTF_8);
-        if (map.containsKey(kb)) {
+        ByteBuffer bk = ByteBuffer.wrap(kb);
+        if (map.containsKey(bk)) {
             switch (opt.dup()) {
                 case WARN -> {
                     opt.warn().accept(name + ".db: duplicate entry: \"" + k + "\"");
@@ -82,7 +88,7 @@ public final class DbBuilder {
                 case REPLACE -> { }
             }
         }
-        map.put(kb, vb);
+        map.put(bk, vb);
         dirty = true;
     }
 
@@ -90,11 +96,11 @@ public final class DbBuilder {
     public boolean delete(String key) {
         byte[] kb = opt.foldKey(key).getBytes(StandardCharsets.UTF_8);
         boolean found = false;
-        if (tryNul && map.remove(IndexedTable.withNul(kb)) != null) {
+        if (tryNul && map.remove(ByteBuffer.wrap(IndexedTable.withNul(kb))) != null) {
             tryPlain = false;
             found = true;
         }
-        if (!found && tryPlain && map.remove(kb) != null) {
+        if (!found && tryPlain && map.remove(ByteBuffer.wrap(kb)) != null) {
             tryNul = false;
             found = true;
         }
@@ -109,7 +115,10 @@ public final class DbBuilder {
     /** Writes the table if anything changed. {@code owner} = {uid, gid} or null. */
     public void commit(Set<PosixFilePermission> perms, int[] owner) throws IOException {
         if (!dirty && Files.exists(file)) return;
-        DbWriter.write(file, map, perms, owner);
+        List<Map.Entry<byte[], byte[]>> sorted = new ArrayList<>(map.size());
+        map.forEach((k, v) -> sorted.add(Map.entry(k.array(), v)));
+        sorted.sort((a, b) -> Arrays.compareUnsigned(a.getKey(), b.getKey()));
+        DbWriter.write(file, sorted, perms, owner);
         dirty = false;
     }
 }

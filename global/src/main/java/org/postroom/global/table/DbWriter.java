@@ -39,6 +39,12 @@ public final class DbWriter {
      */
     public static void write(Path target, SortedMap<byte[], byte[]> entries, Set<PosixFilePermission> perms, int[] owner)
             throws IOException {
+        write(target, entries.entrySet(), perms, owner);
+    }
+
+    /** Writes entries that are already in key order (unsigned bytes, no duplicates). */
+    public static void write(Path target, java.util.Collection<? extends Map.Entry<byte[], byte[]>> entries,
+                             Set<PosixFilePermission> perms, int[] owner) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
                 PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
@@ -61,7 +67,7 @@ public final class DbWriter {
         }
     }
 
-    private static void writeTo(Path file, SortedMap<byte[], byte[]> entries) throws IOException {
+    private static void writeTo(Path file, java.util.Collection<? extends Map.Entry<byte[], byte[]>> entries) throws IOException {
         int n = entries.size();
         long slots = 2;
         while (slots < 2L * n) slots <<= 1;
@@ -72,7 +78,7 @@ public final class DbWriter {
             ch.position(DbFile.HEADER);
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
             ByteBuffer lens = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            for (Map.Entry<byte[], byte[]> e : entries.entrySet()) {
+            for (Map.Entry<byte[], byte[]> e : entries) {
                 byte[] k = e.getKey();
                 byte[] v = e.getValue();
                 long h = DbFile.hash(k);

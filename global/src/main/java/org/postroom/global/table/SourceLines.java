@@ -24,6 +24,23 @@ public final class SourceLines {
         }
     }
 
+    /**
+     * The common case quickly: a text line followed by another text line (or the end) is a logical line
+     * on its own. Returns null when the general reader is needed.
+     */
+    private static byte[] single(byte[] d, int[] pos, int[] lineno, int[] first) {
+        int p = pos[0];
+        if (p >= d.length || isSpace(d[p] & 0xff) || d[p] == '#') return null;
+        int end = p;
+        while (end < d.length && d[end] != '\n') end++;
+        int next = end + 1;
+        if (next < d.length && (d[next] == '#' || isSpace(d[next] & 0xff))) return null;
+        first[0] = lineno[0] + 1;
+        if (end < d.length) lineno[0]++;
+        pos[0] = Math.min(next, d.length);
+        return java.util.Arrays.copyOfRange(d, p, end);
+    }
+
     public static boolean isSpace(int c) {
         return c == ' ' || (c >= '\t' && c <= '\r');
     }
@@ -73,6 +90,8 @@ public final class SourceLines {
     }
 
     private static byte[] readLogical(byte[] d, int[] pos, int[] lineno, int[] first) {
+        byte[] single = single(d, pos, lineno, first);
+        if (single != null) return single;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int p = pos[0];
         if (p >= d.length) return null;

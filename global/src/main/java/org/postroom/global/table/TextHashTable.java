@@ -31,28 +31,18 @@ public final class TextHashTable implements ListableTable {
         this.opt = opt;
     }
 
+    /**
+     * Reads {@code name}. Postfix (dict_thash.c) pauses two seconds and reads again while the file's mtime
+     * is within a second of the current time; Postroom instead reads again only when the file changed
+     * while it was being read, so that a freshly written table does not stall a daemon.
+     */
     public static TextHashTable open(String name, TableOptions opt) throws TableException {
         Path file = Path.of(name);
-        // Like dict_thash.c, read again while the file may still be changing (modified within the
-        // last second or so), pausing in between.
-        for (long before = now(); ; ) {
+        for (int attempt = 0; ; attempt++) {
             FileStamp stamp = FileStamp.of(file);
             Map<String, String> m = read(name, file, opt);
-            long after = now();
-            long mtime = Math.floorDiv(stamp.mtimeNanos(), 1_000_000_000L);
-            if (mtime < before - 1 || mtime > after) return new TextHashTable("texthash:" + name, file, stamp, m, opt);
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new TextHashTable("texthash:" + name, file, stamp, m, opt);
-            }
-            before = after;
+            if (attempt >= 4 || !stamp.differs(file)) return new TextHashTable("texthash:" + name, file, stamp, m, opt);
         }
-    }
-
-    private static long now() {
-        return System.currentTimeMillis() / 1000;
     }
 
     private static Map<String, String> read(String name, Path file, TableOptions opt) throws TableException {
