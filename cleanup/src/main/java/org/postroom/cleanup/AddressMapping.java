@@ -9,6 +9,7 @@ import org.postroom.global.config.ConfigException;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Param;
 import org.postroom.global.config.Params;
+import org.postroom.global.table.LazyTable;
 import org.postroom.global.table.Table;
 
 /**
@@ -71,7 +72,7 @@ final class AddressMapping {
 
     private static AddressMaps.Maps maps(MainCf cfg, Param<List<String>> p) {
         List<Table> tables = new ArrayList<>();
-        for (String spec : ConfigLists.get(cfg, p)) tables.add(new LazyTable(spec));
+        for (String spec : cfg.get(p)) tables.add(new LazyTable(spec, false));
         return new AddressMaps.Maps(p.name(), tables);
     }
 

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.postroom.global.config.ConfigException;
 import org.postroom.global.log.Msg;
+import org.postroom.global.table.LazyTable;
 import org.postroom.global.table.Table;
 import org.postroom.global.table.TableException;
 import org.postroom.global.table.Tables;
@@ -42,7 +43,7 @@ final class AliasMaps {
 
     AliasMaps(List<String> specs) {
         for (String raw : specs) {
-            String spec = raw.regionMatches(true, 0, "proxy:", 0, 6) ? raw.substring(6) : raw;
+            String spec = LazyTable.withoutProxy(raw);
             int colon = spec.indexOf(':');
             if (colon <= 0) throw new FatalException("alias_maps: missing table type in \"" + raw + "\"");
             tables.add(new Entry(spec, spec.substring(0, colon).toLowerCase(Locale.ROOT), spec.substring(colon + 1)));

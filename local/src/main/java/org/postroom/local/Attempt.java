@@ -2,6 +2,8 @@ package org.postroom.local;
 
 import java.time.ZonedDateTime;
 import java.util.Set;
+import org.postroom.global.mailbox.Message;
+import org.postroom.global.mailbox.Verdict;
 
 /**
  * One attempt to deliver one recipient of a request: the message and request facts every destination

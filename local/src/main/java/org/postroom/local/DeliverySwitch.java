@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.postroom.global.log.Msg;
+import org.postroom.global.mailbox.Errno;
+import org.postroom.global.mailbox.Verdict;
 import org.postroom.global.proto.rewrite.ResolveReply;
 import org.postroom.local.Recipient.Source;
 import org.postroom.util.Passwd;

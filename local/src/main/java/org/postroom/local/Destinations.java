@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.postroom.global.mailbox.Maildir;
+import org.postroom.global.mailbox.Mbox;
+import org.postroom.global.mailbox.Message;
+import org.postroom.global.mailbox.Verdict;
 import org.postroom.local.Recipient.Source;
 import org.postroom.util.Passwd;
 
@@ -58,8 +62,8 @@ final class Destinations {
         boolean isMaildir = cfg.homeMailbox().isEmpty() ? cfg.mailSpoolDirectory().endsWith("/") : cfg.homeMailbox().endsWith("/");
         Message msg = message(at, r);
         Verdict v = isMaildir
-                ? maildir.deliver(box, user, msg, at.originalRecipient(), delivered, at.now().toInstant())
-                : mbox.deliver(box, user, msg, at.originalRecipient(), delivered, at.now(),
+                ? maildir.deliver(box, user.owner(), msg, at.originalRecipient(), delivered, at.now().toInstant())
+                : mbox.deliver(box, user.owner(), msg, at.originalRecipient(), delivered, at.now(),
                         "cannot update mailbox " + box + " for user " + a.user() + ". ", "delivered to mailbox");
         at.leaf(r.address(), v, key);
     }
@@ -74,7 +78,7 @@ final class Destinations {
             return;
         }
         String delivered = cfg.prependDelivered().contains("file") ? r.delivered() : null;
-        at.leaf(r.address(), mbox.deliver(path, rights, message(at, r), at.originalRecipient(), delivered,
+        at.leaf(r.address(), mbox.deliver(path, rights.owner(), message(at, r), at.originalRecipient(), delivered,
                 at.now(), failure, "delivered to file: " + path), key);
     }
 
@@ -87,7 +91,7 @@ final class Destinations {
             return;
         }
         String delivered = cfg.prependDelivered().contains("file") ? r.delivered() : null;
-        at.leaf(r.address(), maildir.deliver(dir, rights, message(at, r), at.originalRecipient(), delivered,
+        at.leaf(r.address(), maildir.deliver(dir, rights.owner(), message(at, r), at.originalRecipient(), delivered,
                 at.now().toInstant()), key);
     }
 

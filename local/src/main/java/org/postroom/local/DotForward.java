@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.postroom.global.log.Msg;
+import org.postroom.global.mailbox.Errno;
 import org.postroom.util.Passwd;
 
 /**

@@ -1,6 +1,5 @@
 package org.postroom.local;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,20 +11,19 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.postroom.global.ipc.AttrNames;
-import org.postroom.global.ipc.AttrReader;
-import org.postroom.global.ipc.AttrWriter;
-import org.postroom.global.ipc.Attrs;
 import org.postroom.global.log.DeliveryLog;
 import org.postroom.global.log.Msg;
+import org.postroom.global.mailbox.Chown;
+import org.postroom.global.mailbox.Maildir;
+import org.postroom.global.mailbox.Mbox;
+import org.postroom.global.mailbox.Message;
+import org.postroom.global.mailbox.Verdict;
 import org.postroom.global.proto.cleanup.CleanupClient;
 import org.postroom.global.proto.cleanup.CleanupStatus;
 import org.postroom.global.proto.deliver.DeliverRequest;
 import org.postroom.global.proto.deliver.DeliveryStatus;
-import org.postroom.global.proto.deliver.DeliveryStatus.Outcome;
-import org.postroom.global.queue.MailQueue;
 import org.postroom.global.proto.rewrite.RewriteClient;
-import org.postroom.global.record.QueueFile;
+import org.postroom.global.queue.MailQueue;
 import org.postroom.global.record.RecordWriter;
 import org.postroom.service.Connection;
 import org.postroom.service.ConnectionService;
@@ -148,8 +146,9 @@ public final class Local implements ConnectionService {
                 () -> new FatalException("parameter default_privs: unknown user name value: " + cfg.defaultPrivs()));
         if (defaults.isRoot()) throw new FatalException("parameter default_privs: privileged user: " + cfg.defaultPrivs());
         Path cwd = cfg.commandDirectory().isEmpty() ? cfg.queueDirectory() : Path.of(cfg.commandDirectory());
-        Destinations dest = new Destinations(cfg, defaults, new Mbox(cfg.lock(), cfg.mailboxSizeLimit(), privileges),
-                new Maildir(cfg.mailboxSizeLimit(), privileges, hostname),
+        Chown chown = new Chown(privileges.root());
+        Destinations dest = new Destinations(cfg, defaults, new Mbox(cfg.lock(), cfg.mailboxSizeLimit(), chown),
+                new Maildir(cfg.mailboxSizeLimit(), chown, hostname),
                 new Pipe(privileges, cfg.commandTimeLimit(), cwd, cfg.exportEnvironment()));
         this.deliveries = new DeliverySwitch(cfg, users, new AliasMaps(cfg.aliasMaps()), resolver, dest);
     }
@@ -189,25 +188,14 @@ public final class Local implements ConnectionService {
 
     /** The delivery protocol: greeting, then one request and one reply at a time until the client hangs up. */
     void converse(InputStream in, OutputStream out) throws IOException {
-        AttrReader reader = new AttrReader(in);
-        AttrWriter writer = new AttrWriter(out);
-        writer.attr(AttrNames.PROTOCOL, AttrNames.PROTO_DELIVER).end();
-        while (true) {
-            Attrs attrs;
-            try {
-                attrs = reader.read();
-            } catch (EOFException e) {
-                return;
-            }
-            DeliveryStatus.writeAll(writer, deliver(DeliverRequest.readFrom(attrs)));
-        }
+        DeliverRequest.serve(in, out, this::deliver);
     }
 
     /** Delivers every recipient of one request, marks the finished ones done and logs each result. */
     List<DeliveryStatus> deliver(DeliverRequest req) {
         long handoff = clock.millis();
         Path file = queue.path(req.queue(), req.queueId());
-        Message msg = new Message(file, req.dataOffset(), cfg.maxRecord(), req.sender());
+        Message msg = new Message(file, req.dataOffset(), cfg.maxRecord(), req.sender(), false);
         Set<String> done = new HashSet<>();
         List<DeliveryStatus> out = new ArrayList<>();
         for (DeliverRequest.Recipient rcpt : req.recipients()) {
@@ -219,15 +207,7 @@ public final class Local implements ConnectionService {
             deliveries.deliver(attempt, rcpt.address());
             attempt.finishForwarding(submitter, new Forwarder.Origin(req.clientName(), req.clientAddress(), cfg.myhostname(),
                     cfg.mailName(), cfg.prependDelivered().contains("forward")), rcpt.address());
-            Verdict v = attempt.result();
-            if (v.outcome() != Outcome.DEFERRED) {
-                try {
-                    QueueFile.markDone(file, rcpt.offset());
-                } catch (IOException e) {
-                    Msg.warn(req.queueId() + ": cannot mark recipient " + rcpt.address() + " done: " + Errno.text(e));
-                    v = Verdict.defer("4.3.0", "cannot update queue file: " + Errno.text(e));
-                }
-            }
+            Verdict v = attempt.result().completed(file, req, rcpt);
             out.add(new DeliveryStatus(rcpt.offset(), v.outcome(), v.dsn(), v.text()));
         }
         return out;

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Param;
 import org.postroom.global.config.Params;
+import org.postroom.global.mailbox.MailboxLock;
 import org.postroom.service.FatalException;
 
 /**
@@ -63,7 +64,7 @@ record LocalConfig(Path queueDirectory, String myhostname, String myorigin, Set<
                 cfg.get(Params.DELIVER_LOCK_DELAY), cfg.get(Params.STALE_LOCK_TIME));
         return new LocalConfig(Path.of(cfg.get(Params.QUEUE_DIRECTORY)), cfg.get(Params.MYHOSTNAME),
                 cfg.get(Params.MYORIGIN), lower(cfg.get(Params.MYDESTINATION)), cfg.get(Params.RECIPIENT_DELIMITER),
-                aliasMaps(cfg), cfg.get(Params.HOME_MAILBOX), cfg.get(Params.MAIL_SPOOL_DIRECTORY),
+                cfg.get(Params.ALIAS_MAPS), cfg.get(Params.HOME_MAILBOX), cfg.get(Params.MAIL_SPOOL_DIRECTORY),
                 cfg.get(Params.MAILBOX_COMMAND), mailboxLimit, lock, lower(cfg.get(Params.PREPEND_DELIVERED_HEADER)),
                 lower(cfg.get(Params.ALLOW_MAIL_TO_COMMANDS)), lower(cfg.get(Params.ALLOW_MAIL_TO_FILES)),
                 cfg.get(Params.COMMAND_TIME_LIMIT), cfg.get(Params.DEFAULT_PRIVS), cfg.get(Params.LINE_LENGTH_LIMIT),
@@ -87,25 +88,6 @@ record LocalConfig(Path queueDirectory, String myhostname, String myorigin, Set<
         if (domain.isEmpty()) return true;
         String d = domain.toLowerCase(Locale.ROOT);
         return mydestination.contains(d) || d.equals(myhostname.toLowerCase(Locale.ROOT));
-    }
-
-    /** alias_maps split like Postfix table lists: braces keep inline:{ ... } together. */
-    private static List<String> aliasMaps(MainCf cfg) {
-        List<String> out = new java.util.ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        int level = 0;
-        for (char c : cfg.get(Params.ALIAS_MAPS.name()).toCharArray()) {
-            if (c == '{') level++;
-            if (c == '}' && level > 0) level--;
-            if (level == 0 && (c == ',' || Character.isWhitespace(c))) {
-                if (!cur.isEmpty()) out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        if (!cur.isEmpty()) out.add(cur.toString());
-        return out;
     }
 
     /** A parameter declared here rather than in {@link Params}: MainCf does not know its default. */

@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.postroom.global.mailbox.Errno;
+import org.postroom.global.mailbox.Message;
+import org.postroom.global.mailbox.Verdict;
 import org.postroom.util.Printable;
 
 /**

@@ -7,13 +7,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.postroom.global.mailbox.Chown;
 import org.postroom.util.Posix;
 
 /**
  * Acting for another user while the JVM runs as root. A JVM cannot switch its effective uid per thread,
- * so local writes files as root and then gives them to the user (chown), checks the user's write
- * permission itself before it touches a file on a user's behalf, and starts commands through
- * {@code setpriv}. When the JVM does not run as root all of this is a no-op and the kernel decides.
+ * so local writes files as root and then gives them to the user (a {@link Chown} made from
+ * {@link #root()}), checks the user's write permission itself before it touches a file on a user's
+ * behalf, and starts commands through {@code setpriv}. When the JVM does not run as root all of this is
+ * a no-op and the kernel decides.
  */
 final class Privileges {
     private static final String SETPRIV = Files.isExecutable(Path.of("/usr/bin/setpriv")) ? "/usr/bin/setpriv"
@@ -31,15 +33,6 @@ final class Privileges {
 
     boolean root() {
         return root;
-    }
-
-    /** Gives a newly created file or directory to {@code r}; the group stays when the parent is setgid. */
-    void chown(Path p, Rights r) throws IOException {
-        if (!root) return;
-        Files.setAttribute(p, "unix:uid", r.uid(), LinkOption.NOFOLLOW_LINKS);
-        Path parent = p.toAbsolutePath().getParent();
-        boolean setgid = parent != null && ((Integer) Files.getAttribute(parent, "unix:mode") & 02000) != 0;
-        if (!setgid) Files.setAttribute(p, "unix:gid", r.gid(), LinkOption.NOFOLLOW_LINKS);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.postroom.local;
 
+import org.postroom.global.mailbox.Owner;
 import org.postroom.util.Passwd;
 
 /**
@@ -16,6 +17,11 @@ record Rights(int uid, int gid, String name, String home, String shell) {
     /** The default_privs account with the user attributes reset. */
     static Rights defaults(Passwd.Entry e) {
         return new Rights(e.uid(), e.gid(), e.name(), null, null);
+    }
+
+    /** The uid and gid that files created for these rights are given. */
+    Owner owner() {
+        return new Owner(uid, gid);
     }
 
     boolean isRoot() {

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.postroom.global.mailbox.Message;
+import org.postroom.global.mailbox.Verdict;
 import org.postroom.global.proto.deliver.DeliverRequest;
 import org.postroom.global.proto.deliver.DeliveryStatus.Outcome;
 
@@ -30,7 +32,7 @@ class PipeTest {
     void setUp() throws IOException {
         fx = new Fixture(tmp);
         DeliverRequest req = fx.queueFile("alice@example.org", "joe@mail.example.com", Fixture.SIMPLE);
-        msg = new Message(fx.file(req), req.dataOffset(), 4096, req.sender());
+        msg = new Message(fx.file(req), req.dataOffset(), 4096, req.sender(), false);
     }
 
     private Verdict run(String command, Duration limit) {

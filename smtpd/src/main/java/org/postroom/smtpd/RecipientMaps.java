@@ -11,6 +11,7 @@ import org.postroom.global.config.Param;
 import org.postroom.global.config.Params;
 import org.postroom.global.proto.rewrite.ResolveReply;
 import org.postroom.global.table.AddressLookup;
+import org.postroom.global.table.LazyTable;
 import org.postroom.global.table.Table;
 import org.postroom.global.table.TableException;
 
@@ -58,9 +59,9 @@ final class RecipientMaps {
     /** Opens the tables of a list parameter: proxy: is dropped, unix:passwd.byname is built in. */
     static List<Table> open(MainCf cfg, Param<List<String>> p) {
         List<Table> out = new ArrayList<>();
-        for (String raw : ConfigLists.get(cfg, p)) {
-            String spec = raw.regionMatches(true, 0, "proxy:", 0, 6) ? raw.substring(6) : raw;
-            out.add(spec.equalsIgnoreCase(PasswdTable.SPEC) ? new PasswdTable() : new LazyTable(spec));
+        for (String raw : cfg.get(p)) {
+            boolean passwd = LazyTable.withoutProxy(raw).equalsIgnoreCase(PasswdTable.SPEC);
+            out.add(passwd ? new PasswdTable() : new LazyTable(raw, true));
         }
         return out;
     }

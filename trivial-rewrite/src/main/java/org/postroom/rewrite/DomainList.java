@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.postroom.global.config.ConfigException;
 import org.postroom.global.config.Param;
+import org.postroom.global.table.LazyTable;
 import org.postroom.global.table.Table;
 import org.postroom.global.table.TableException;
 
@@ -56,7 +57,7 @@ final class DomainList {
                 if (neg) throw new ConfigException(param + ": negated /file entries are not supported: !" + item);
                 add(param, readFile(param, Path.of(item)), depth + 1);
             } else if (item.indexOf(':') > 0 && !item.startsWith("[")) {
-                entries.add(new Lookup(new LazyTable(item), neg));
+                entries.add(new Lookup(new LazyTable(item, false), neg));
             } else {
                 entries.add(new Name(item.toLowerCase(Locale.ROOT), neg));
             }

@@ -13,6 +13,7 @@ import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.log.Msg;
 import org.postroom.global.proto.rewrite.ResolveReply;
+import org.postroom.global.table.LazyTable;
 import org.postroom.global.table.Table;
 import org.postroom.global.table.TableException;
 
@@ -43,12 +44,12 @@ final class Resolver {
     Resolver(MainCf cfg) {
         List<String> parents = cfg.get(RewriteParams.PARENT_DOMAIN_MATCHES_SUBDOMAINS);
         this.myhostname = cfg.get(Params.MYHOSTNAME).toLowerCase(Locale.ROOT);
-        this.mydestination = list(cfg, "mydestination", ConfigLists.get(cfg, Params.MYDESTINATION), parents);
-        this.virtualAlias = list(cfg, "virtual_alias_domains", ConfigLists.get(cfg, Params.VIRTUAL_ALIAS_DOMAINS), parents);
-        this.virtualMailbox = list(cfg, "virtual_mailbox_domains", ConfigLists.get(cfg, Params.VIRTUAL_MAILBOX_DOMAINS), parents);
-        this.relayDomains = list(cfg, "relay_domains", ConfigLists.get(cfg, Params.RELAY_DOMAINS), parents);
+        this.mydestination = list(cfg, "mydestination", cfg.get(Params.MYDESTINATION), parents);
+        this.virtualAlias = list(cfg, "virtual_alias_domains", cfg.get(Params.VIRTUAL_ALIAS_DOMAINS), parents);
+        this.virtualMailbox = list(cfg, "virtual_mailbox_domains", cfg.get(Params.VIRTUAL_MAILBOX_DOMAINS), parents);
+        this.relayDomains = list(cfg, "relay_domains", cfg.get(Params.RELAY_DOMAINS), parents);
         List<Table> transport = new ArrayList<>();
-        for (String spec : ConfigLists.get(cfg, RewriteParams.TRANSPORT_MAPS)) transport.add(new LazyTable(spec));
+        for (String spec : cfg.get(RewriteParams.TRANSPORT_MAPS)) transport.add(new LazyTable(spec, false));
         this.transportMaps = new TransportMaps(transport, cfg.get(Params.RECIPIENT_DELIMITER),
                 DomainList.parentStyle(parents, "transport_maps"));
         this.relayhost = cfg.get(Params.RELAYHOST).strip();

@@ -1,26 +1,22 @@
 package org.postroom.virtual;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.postroom.global.ipc.AttrNames;
-import org.postroom.global.ipc.AttrReader;
-import org.postroom.global.ipc.AttrWriter;
-import org.postroom.global.ipc.Attrs;
 import org.postroom.global.log.DeliveryLog;
 import org.postroom.global.log.Msg;
+import org.postroom.global.mailbox.Chown;
+import org.postroom.global.mailbox.Maildir;
+import org.postroom.global.mailbox.Mbox;
+import org.postroom.global.mailbox.Message;
+import org.postroom.global.mailbox.Verdict;
 import org.postroom.global.proto.deliver.DeliverRequest;
 import org.postroom.global.proto.deliver.DeliveryStatus;
-import org.postroom.global.proto.deliver.DeliveryStatus.Outcome;
 import org.postroom.global.queue.MailQueue;
-import org.postroom.global.record.QueueFile;
 import org.postroom.service.Connection;
 import org.postroom.service.ConnectionService;
 import org.postroom.service.Requirement;
@@ -69,10 +65,9 @@ import org.postroom.service.ServiceSpec;
  *
  * BUGS
  *      Mailboxes are written as root and then given to their owner (the JVM cannot change its uid per
- *      thread), so file system quotas do not apply. The mailbox code is a copy of local(8)'s until a
- *      shared mailbox library exists. proxy: table prefixes are dropped (no proxymap(8)); a table whose
- *      file changes is reopened at the next lookup. While an indexed table (hash:, ...) cannot be opened
- *      but its source file exists, the source file is read instead, with a warning.
+ *      thread), so file system quotas do not apply. proxy: table prefixes are dropped (no proxymap(8));
+ *      a table whose file changes is reopened at the next lookup. While an indexed table (hash:, ...)
+ *      cannot be opened but its source file exists, the source file is read instead, with a warning.
  *
  * CONFIGURATION PARAMETERS
  *      virtual_mailbox_base (empty; must be an absolute path), virtual_mailbox_maps (empty),
@@ -108,43 +103,21 @@ public final class Virtual implements ConnectionService {
                 new Maildir(cfg.mailboxLimit(), chown, hostname));
     }
 
+    /** The delivery protocol: greeting, then one request and one reply at a time until the client hangs up. */
     @Override
     public void serve(Connection client) throws IOException {
-        converse(client.in(), client.out());
-    }
-
-    /** The delivery protocol: greeting, then one request and one reply at a time until the client hangs up. */
-    void converse(InputStream in, OutputStream out) throws IOException {
-        AttrReader reader = new AttrReader(in);
-        AttrWriter writer = new AttrWriter(out);
-        writer.attr(AttrNames.PROTOCOL, AttrNames.PROTO_DELIVER).end();
-        while (true) {
-            Attrs attrs;
-            try {
-                attrs = reader.read();
-            } catch (EOFException e) {
-                return;
-            }
-            DeliveryStatus.writeAll(writer, deliver(DeliverRequest.readFrom(attrs)));
-        }
+        DeliverRequest.serve(client.in(), client.out(), this::deliver);
     }
 
     /** Delivers every recipient of one request, marks the finished ones done and logs each result. */
     List<DeliveryStatus> deliver(DeliverRequest req) {
         long handoff = clock.millis();
         Path file = queue.path(req.queue(), req.queueId());
-        Message msg = new Message(file, req.dataOffset(), cfg.maxRecord(), req.sender());
+        Message msg = new Message(file, req.dataOffset(), cfg.maxRecord(), req.sender(), true);
         List<DeliveryStatus> out = new ArrayList<>();
         for (DeliverRequest.Recipient rcpt : req.recipients()) {
-            Verdict v = delivery.deliver(msg, rcpt.address(), rcpt.originalRecipient(), ZonedDateTime.now(clock));
-            if (v.outcome() != Outcome.DEFERRED) {
-                try {
-                    QueueFile.markDone(file, rcpt.offset());
-                } catch (IOException e) {
-                    Msg.warn(req.queueId() + ": cannot mark recipient " + rcpt.address() + " done: " + Errno.text(e));
-                    v = Verdict.defer("4.3.0", "cannot update queue file: " + Errno.text(e));
-                }
-            }
+            Verdict v = delivery.deliver(msg, rcpt.address(), rcpt.originalRecipient(), ZonedDateTime.now(clock))
+                    .completed(file, req, rcpt);
             Msg.info(DeliveryLog.line(req.queueId().value(), rcpt.address(), rcpt.originalRecipient(), "virtual",
                     req.arrivalTime(), req.activeTime(), handoff, handoff, clock.millis(), v.dsn(), v.statusWord(), v.text()));
             out.add(new DeliveryStatus(rcpt.offset(), v.outcome(), v.dsn(), v.text()));

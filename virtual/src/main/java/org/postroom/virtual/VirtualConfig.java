@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Param;
 import org.postroom.global.config.Params;
+import org.postroom.global.mailbox.MailboxLock;
 import org.postroom.service.FatalException;
 
 /** The main.cf settings virtual(8) uses, read once at start-up; checked as Postfix checks them. */
@@ -48,8 +49,8 @@ record VirtualConfig(String mailboxBase, List<String> mailboxMaps, List<String> 
         MailboxLock.Settings lock = new MailboxLock.Settings(locks.contains("fcntl") || locks.contains("flock"),
                 locks.contains("dotlock"), Math.max(1, cfg.get(Params.DELIVER_LOCK_ATTEMPTS)),
                 cfg.get(Params.DELIVER_LOCK_DELAY), cfg.get(Params.STALE_LOCK_TIME));
-        return new VirtualConfig(base, ConfigLists.get(cfg, Params.VIRTUAL_MAILBOX_MAPS), ConfigLists.get(cfg, VIRTUAL_UID_MAPS),
-                ConfigLists.get(cfg, VIRTUAL_GID_MAPS), cfg.get(VIRTUAL_MINIMUM_UID), limit, lock,
+        return new VirtualConfig(base, cfg.get(Params.VIRTUAL_MAILBOX_MAPS), cfg.get(VIRTUAL_UID_MAPS),
+                cfg.get(VIRTUAL_GID_MAPS), cfg.get(VIRTUAL_MINIMUM_UID), limit, lock,
                 cfg.get(Params.RECIPIENT_DELIMITER), cfg.get(Params.LINE_LENGTH_LIMIT));
     }
 

@@ -8,7 +8,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.postroom.global.log.Msg;
+import org.postroom.global.mailbox.Errno;
+import org.postroom.global.mailbox.Maildir;
+import org.postroom.global.mailbox.Mbox;
+import org.postroom.global.mailbox.Message;
+import org.postroom.global.mailbox.Owner;
+import org.postroom.global.mailbox.Verdict;
 import org.postroom.global.table.AddressLookup;
+import org.postroom.global.table.LazyTable;
 import org.postroom.global.table.Table;
 import org.postroom.global.table.TableException;
 
@@ -39,7 +46,7 @@ final class VirtualDelivery {
 
     private static List<Table> open(List<String> specs) {
         List<Table> out = new ArrayList<>();
-        for (String s : specs) out.add(new LazyTable(s.regionMatches(true, 0, "proxy:", 0, 6) ? s.substring(6) : s));
+        for (String s : specs) out.add(new LazyTable(s, true));
         return out;
     }
 

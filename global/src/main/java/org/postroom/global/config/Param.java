@@ -58,6 +58,15 @@ public record Param<T>(String name, String defaultValue, Parser<T> parser) {
      * "inline:{ a=b, c=d }" and "{ text with spaces }" stay one element (mystrtok_cw).
      */
     public static List<String> splitList(String v) {
+        return splitList(v, false);
+    }
+
+    /**
+     * As {@link #splitList(String)}, but with {@code commaSpOnly} only ',', ' ', '\t', '\r' and '\n'
+     * separate (Postfix's CHARS_COMMA_SP, as the table library splits the inside of "inline:{...}"),
+     * where {@link #splitList(String)} also separates at any other Java whitespace.
+     */
+    public static List<String> splitList(String v, boolean commaSpOnly) {
         List<String> out = new java.util.ArrayList<>();
         StringBuilder cur = new StringBuilder();
         int level = 0;
@@ -65,7 +74,8 @@ public record Param<T>(String name, String defaultValue, Parser<T> parser) {
             char c = v.charAt(i);
             if (c == '{') level++;
             else if (c == '}' && level > 0) level--;
-            if (level == 0 && (c == ',' || Character.isWhitespace(c))) {
+            boolean blank = commaSpOnly ? c == ' ' || c == '\t' || c == '\r' || c == '\n' : Character.isWhitespace(c);
+            if (level == 0 && (c == ',' || blank)) {
                 if (!cur.isEmpty()) out.add(cur.toString());
                 cur.setLength(0);
             } else {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.postroom.global.config.ConfigException;
+import org.postroom.global.config.Param;
 
 /**
  * {@code inline:{key=value, { key = text with spaces }, ...}} (dict_inline.c): a table written in the
@@ -30,7 +31,7 @@ public final class InlineTable implements ListableTable {
         if (len == 0 || len != name.length() || len == 2) throw new ConfigException("bad syntax: " + need);
         Map<String, String> m = new LinkedHashMap<>();
         int count = 0;
-        for (String item : TableLists.split(name.substring(1, len - 1))) {
+        for (String item : Param.splitList(name.substring(1, len - 1), true)) {
             String nv = item;
             if (nv.startsWith("{")) {
                 int l = TableLists.balanced(nv);

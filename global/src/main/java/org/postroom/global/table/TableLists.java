@@ -1,9 +1,9 @@
 package org.postroom.global.table;
 
-import java.util.ArrayList;
-import java.util.List;
-
-/** Splitting of "{...}" lists as Postfix's balpar() and mystrtokq() do for inline, unionmap and pipemap. */
+/**
+ * The balanced "{...}" of inline, static, unionmap and pipemap specs, as Postfix's balpar() finds it; the
+ * items inside are split by {@code Param.splitList(text, true)} (mystrtokq with CHARS_COMMA_SP).
+ */
 final class TableLists {
     private TableLists() {}
 
@@ -17,25 +17,5 @@ final class TableLists {
             else if (c == '}' && --level == 0) return i + 1;
         }
         return 0;
-    }
-
-    /** Items separated by commas or whitespace; text inside braces is not split. */
-    static List<String> split(String s) {
-        List<String> out = new ArrayList<>();
-        int level = 0;
-        StringBuilder cur = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '{') level++;
-            if (c == '}' && level > 0) level--;
-            if (level == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
-                if (!cur.isEmpty()) out.add(cur.toString());
-                cur.setLength(0);
-            } else {
-                cur.append(c);
-            }
-        }
-        if (!cur.isEmpty()) out.add(cur.toString());
-        return out;
     }
 }

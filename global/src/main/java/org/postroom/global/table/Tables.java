@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.postroom.global.config.ConfigException;
+import org.postroom.global.config.Param;
 
 /**
  * Opens "type:name" tables (dict_open.c). Types: hash, btree ({@link IndexedTable}), texthash, inline,
@@ -53,7 +54,7 @@ public final class Tables {
     /** The member tables of "unionmap:{...}" or "pipemap:{...}". */
     static List<Table> openComposite(String type, String name, TableOptions opt) throws TableException {
         int len = TableLists.balanced(name);
-        List<String> items = len > 0 && len == name.length() ? TableLists.split(name.substring(1, len - 1)) : List.of();
+        List<String> items = len > 0 && len == name.length() ? Param.splitList(name.substring(1, len - 1), true) : List.of();
         if (items.isEmpty()) {
             throw new ConfigException("bad syntax: \"" + type + ":" + name + "\"; need \"" + type + ":{type:name...}\"");
         }

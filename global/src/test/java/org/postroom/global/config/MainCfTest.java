@@ -102,6 +102,8 @@ class MainCfTest {
     void listsKeepBracedElementsWhole() {
         assertEquals(List.of("inline:{ a=b, c=d }", "hash:/etc/x", "{ text with spaces }"),
                 Param.splitList("inline:{ a=b, c=d }, hash:/etc/x\n { text with spaces }"));
+        assertEquals(List.of("a", "b\fc", "{d e}"), Param.splitList("a,\tb\fc\r\n{d e}", true));
+        assertEquals(List.of("a", "b", "c", "{d e}"), Param.splitList("a,\tb\fc\r\n{d e}", false));
     }
 
     @Test

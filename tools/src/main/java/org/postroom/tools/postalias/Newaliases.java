@@ -2,7 +2,6 @@ package org.postroom.tools.postalias;
 
 import org.postroom.tools.common.Exit;
 import java.io.BufferedOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,12 +31,6 @@ public final class Newaliases {
     public static void main(String[] args) {
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         OutputStream out = new BufferedOutputStream(System.out);
-        int rc = Postalias.runNewaliases(org.postroom.tools.postmap.Argv.utf8(args), System.in, out, err);
-        try {
-            out.flush();
-        } catch (IOException e) {
-            rc = 1;
-        }
-        Exit.now(rc);
+        Exit.now(out, Postalias.runNewaliases(org.postroom.tools.postmap.Argv.utf8(args), System.in, out, err));
     }
 }

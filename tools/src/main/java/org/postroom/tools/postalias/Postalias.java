@@ -85,13 +85,7 @@ public final class Postalias implements Callable<Integer> {
     public static void main(String[] args) {
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
-        int rc = run(Argv.utf8(args), System.in, out, err);
-        try {
-            out.flush();
-        } catch (IOException e) {
-            rc = 1;
-        }
-        Exit.now(rc);
+        Exit.now(out, run(Argv.utf8(args), System.in, out, err));
     }
 
     public static int run(String[] args, InputStream in, OutputStream out, PrintStream err) {

@@ -1,10 +1,15 @@
 package org.postroom.global.proto.deliver;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.postroom.global.ipc.AttrNames;
+import org.postroom.global.ipc.AttrReader;
 import org.postroom.global.ipc.AttrWriter;
 import org.postroom.global.ipc.Attrs;
 import org.postroom.global.ipc.ProtocolException;
@@ -72,6 +77,28 @@ public record DeliverRequest(QueueName queue, QueueId queueId, long dataOffset, 
                 a.require(AttrNames.NEXTHOP), a.optional(AttrNames.ENCODING).orElse(""), a.require(AttrNames.SENDER),
                 a.requireLong(AttrNames.ARRIVAL_TIME), a.requireLong(AttrNames.ACTIVE_TIME),
                 a.optional(AttrNames.CLIENT_NAME).orElse(""), a.optional(AttrNames.CLIENT_ADDR).orElse(""), rcpts);
+    }
+
+    /**
+     * The delivery agent's side of the protocol (deliver_request_read(), deliver_request_done()): the
+     * greeting, then one request and one reply at a time until the client hangs up.
+     *
+     * @param agent delivers every recipient of one request and returns one status per recipient
+     */
+    public static void serve(InputStream in, OutputStream out, Function<DeliverRequest, List<DeliveryStatus>> agent)
+            throws IOException {
+        AttrReader reader = new AttrReader(in);
+        AttrWriter writer = new AttrWriter(out);
+        writer.attr(AttrNames.PROTOCOL, AttrNames.PROTO_DELIVER).end();
+        while (true) {
+            Attrs attrs;
+            try {
+                attrs = reader.read();
+            } catch (EOFException e) {
+                return;
+            }
+            DeliveryStatus.writeAll(writer, agent.apply(readFrom(attrs)));
+        }
     }
 
     private static long parseLong(String v) throws ProtocolException {

@@ -1,4 +1,4 @@
-package org.postroom.local;
+package org.postroom.global.mailbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,12 +13,10 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postroom.global.proto.deliver.DeliverRequest;
 import org.postroom.global.proto.deliver.DeliveryStatus.Outcome;
 import org.postroom.testkit.WaitFor;
 
@@ -29,16 +27,13 @@ import org.postroom.testkit.WaitFor;
 class MboxTest {
     @TempDir
     Path tmp;
-    Fixture fx;
     Message msg;
     Path box;
-    Rights joe = new Rights(1000, 1000, "joe", "/home/joe", "/bin/sh");
+    Owner joe = new Owner(1000, 1000);
 
     @BeforeEach
     void setUp() throws IOException {
-        fx = new Fixture(tmp);
-        DeliverRequest req = fx.queueFile("alice@example.org", "joe@mail.example.com", Fixture.SIMPLE);
-        msg = new Message(fx.file(req), req.dataOffset(), 4096, req.sender());
+        msg = QueuedMessage.write(tmp.resolve("qfile"), "alice@example.org", QueuedMessage.SIMPLE);
         box = tmp.resolve("mbox");
         Files.writeString(box, "old\n");
     }
@@ -51,7 +46,7 @@ class MboxTest {
     }
 
     private Verdict deliver(MailboxLock.Settings s, Path file) {
-        return new Mbox(s, 0, new Privileges(false)).deliver(file, joe, msg, "", null, ZonedDateTime.now(Fixture.CLOCK),
+        return new Mbox(s, 0, new Chown(false)).deliver(file, joe, msg, "", null, QueuedMessage.NOW,
                 "cannot update mailbox " + file + " for user joe. ", "delivered to mailbox");
     }
 
@@ -111,8 +106,8 @@ class MboxTest {
     @Test
     void truncatesBackWhenTooLarge() throws IOException {
         Mbox small = new Mbox(new MailboxLock.Settings(true, true, 1, Duration.ofMillis(1), Duration.ofSeconds(500)), 50,
-                new Privileges(false));
-        Verdict v = small.deliver(box, joe, msg, "", null, ZonedDateTime.now(Fixture.CLOCK), "cannot update mailbox x. ", "ok");
+                new Chown(false));
+        Verdict v = small.deliver(box, joe, msg, "", null, QueuedMessage.NOW, "cannot update mailbox x. ", "ok");
         assertEquals(Verdict.bounce("5.2.2", "cannot update mailbox x. error writing message: File too large"), v);
         assertEquals("old\n", Files.readString(box));
     }

@@ -1,13 +1,16 @@
-package org.postroom.virtual;
+package org.postroom.global.mailbox;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
-/** An output stream that fails with "File too large" once more than {@code limit} bytes are written (RLIMIT_FSIZE). */
+/**
+ * An output stream that fails with "File too large" once more than {@code limit} bytes are written: what
+ * Postfix gets from the kernel through set_file_limit() (RLIMIT_FSIZE, file_limit.c).
+ */
 final class SizeLimitedOutput extends FilterOutputStream {
 
-    /** The write would grow the file beyond virtual_mailbox_limit: the caller bounces with 5.2.2. */
+    /** The write would grow the file beyond mailbox_size_limit or virtual_mailbox_limit: the caller bounces with 5.2.2. */
     static final class TooLarge extends IOException {
         TooLarge() {
             super("File too large");

@@ -1,4 +1,4 @@
-package org.postroom.virtual;
+package org.postroom.global.mailbox;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -22,11 +22,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Maildir delivery (maildir.c): write {@code tmp/<sec>.P<pid>.<host>}, fsync, link it to
- * {@code new/<sec>.V<dev>I<ino>M<usec>.<host>} and remove the tmp name. Missing directories, the
- * maildir itself included, are created mode 0700 and given to the owner.
+ * Maildir delivery (Postfix local/maildir.c, virtual/maildir.c): write {@code tmp/<sec>.P<pid>.<host>},
+ * fsync, link it to {@code new/<sec>.V<dev>I<ino>M<usec>.<host>} and remove the tmp name. Missing
+ * directories, the maildir itself included, are created mode 0700 and given to the owner.
  */
-final class Maildir {
+public final class Maildir {
     private static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     private static final AtomicLong SERIAL = new AtomicLong();
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
@@ -35,14 +35,18 @@ final class Maildir {
     private final Chown privs;
     private final String hostname;
 
-    Maildir(long sizeLimit, Chown privs, String hostname) {
+    /**
+     * @param sizeLimit the largest file written (mailbox_size_limit, virtual_mailbox_limit); 0 means none
+     * @param hostname the host name in file names, usually {@link #systemHostname()}
+     */
+    public Maildir(long sizeLimit, Chown privs, String hostname) {
         this.sizeLimit = sizeLimit;
         this.privs = privs;
         this.hostname = hostname.replace("/", "\\057").replace(":", "\\072");
     }
 
     /** gethostname(), as Maildir names use it (not myhostname). */
-    static String systemHostname() {
+    public static String systemHostname() {
         try {
             String h = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();
             if (!h.isEmpty()) return h;
@@ -53,7 +57,7 @@ final class Maildir {
     }
 
     /** Delivers {@code msg} into the maildir {@code dir}; the time stamp comes from {@code start}. */
-    Verdict deliver(Path dir, Owner owner, Message msg, String origRcpt, String delivered, Instant start) {
+    public Verdict deliver(Path dir, Owner owner, Message msg, String origRcpt, String delivered, Instant start) {
         long sec = start.getEpochSecond();
         long usec = start.getNano() / 1000;
         Path tmpDir = dir.resolve("tmp");

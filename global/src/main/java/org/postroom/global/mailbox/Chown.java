@@ -1,4 +1,4 @@
-package org.postroom.virtual;
+package org.postroom.global.mailbox;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,18 +7,21 @@ import java.nio.file.Path;
 import org.postroom.util.Posix;
 
 /**
- * Giving new mailbox files and directories to their owner. A JVM cannot switch its effective uid per
- * thread, so virtual(8) creates files as root and then changes their owner; when the JVM does not run
- * as root this is a no-op and the files belong to the JVM's user.
+ * Giving new mailbox files and directories to their {@link Owner}. Postfix switches its effective uid
+ * (set_eugid.c) before it creates a mailbox; a JVM cannot do that per thread, so a delivery agent creates
+ * files as root and then changes their owner. When the JVM does not run as root this is a no-op and the
+ * files belong to the JVM's user.
  */
-final class Chown {
+public final class Chown {
     private final boolean root;
 
-    Chown(boolean root) {
+    /** @param root whether owners are changed at all (the JVM runs as root) */
+    public Chown(boolean root) {
         this.root = root;
     }
 
-    static Chown detect() {
+    /** Changes owners when the JVM runs as root. */
+    public static Chown detect() {
         return new Chown(Posix.isRoot());
     }
 

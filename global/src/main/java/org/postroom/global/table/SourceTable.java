@@ -1,4 +1,4 @@
-package org.postroom.virtual;
+package org.postroom.global.table;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,14 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.postroom.global.config.LogicalLines;
-import org.postroom.global.table.Table;
-import org.postroom.global.table.TableException;
 
 /**
  * An indexed table (hash:, btree:, cdb:, lmdb:, dbm:) read from its source text, for as long as the
  * table library cannot open the indexed file (not built with postmap(1)/postalias(1), or a type it
  * does not support yet). Both source formats are understood: "key value" (postmap) and "name: value"
- * (aliases). Keys fold to lower case; the file is read again when it changes.
+ * (aliases). Keys fold to lower case; the file is read again when it changes. Postfix has no counterpart:
+ * it opens the indexed file or fails; {@link LazyTable} uses this while the library lacks a type.
  */
 final class SourceTable implements Table {
     private static final Set<String> INDEXED = Set.of("hash", "btree", "cdb", "lmdb", "dbm", "sdbm");

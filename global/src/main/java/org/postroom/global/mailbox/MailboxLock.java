@@ -1,4 +1,4 @@
-package org.postroom.virtual;
+package org.postroom.global.mailbox;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -14,14 +14,17 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Exclusive access to an mbox file (dot_lockfile.c, deliver_flock.c): first {@code <mailbox>.lock},
+ * Exclusive access to an mbox file (Postfix dot_lockfile.c, deliver_flock.c): first {@code <mailbox>.lock},
  * created exclusively and removed when older than stale_lock_time, then a kernel (fcntl) lock on the
  * open file. Each is tried deliver_lock_attempts times, deliver_lock_delay apart.
  */
-final class MailboxLock implements AutoCloseable {
+public final class MailboxLock implements AutoCloseable {
 
-    /** The mailbox_delivery_lock methods and their retry settings. */
-    record Settings(boolean kernel, boolean dotlock, int attempts, Duration delay, Duration stale) {}
+    /**
+     * The lock methods (mailbox_delivery_lock, virtual_mailbox_lock) and their retry settings
+     * (deliver_lock_attempts, deliver_lock_delay, stale_lock_time).
+     */
+    public record Settings(boolean kernel, boolean dotlock, int attempts, Duration delay, Duration stale) {}
 
     /** The lock could not be had in time: the caller defers. */
     static final class Busy extends IOException {

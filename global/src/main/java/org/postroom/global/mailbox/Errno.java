@@ -1,4 +1,4 @@
-package org.postroom.virtual;
+package org.postroom.global.mailbox;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -9,11 +9,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import org.postroom.util.Printable;
 
-/** Turns an IOException into the strerror()-style text Postfix puts after a colon (%m). */
-final class Errno {
+/** Turns an IOException into the strerror()-style text Postfix puts after a colon (%m, vbuf_print.c). */
+public final class Errno {
     private Errno() {}
 
-    static String text(IOException e) {
+    public static String text(IOException e) {
         return switch (e) {
             case NoSuchFileException x -> "No such file or directory";
             case AccessDeniedException x -> "Permission denied";

@@ -1,4 +1,4 @@
-package org.postroom.local;
+package org.postroom.global.mailbox;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,13 +14,13 @@ import org.postroom.global.record.QueueFile;
 import org.postroom.util.Printable;
 
 /**
- * The message of one delivery request, read from the queue file each time it is copied (mail_copy.c),
- * and the Delivered-To: addresses of its primary header block (delivered_hdr.c).
+ * The message of one delivery request, read from the queue file each time it is copied (Postfix
+ * mail_copy.c), and the Delivered-To: addresses of its primary header block (delivered_hdr.c).
  */
-final class Message {
+public final class Message {
 
     /** What a copy looks like. */
-    enum Style {
+    public enum Style {
         /** From_ line, {@code >From } quoting, a blank line at the end (MAIL_COPY_MBOX). */
         MBOX,
         /** The prepended headers and the message as is. */
@@ -35,16 +35,24 @@ final class Message {
     private final long dataOffset;
     private final int maxRecord;
     private final String sender;
+    private final boolean lowerCaseDeliveredTo;
     private Set<String> deliveredTo;
 
-    Message(Path queueFile, long dataOffset, int maxRecord, String sender) {
+    /**
+     * @param dataOffset where the content records start (after the M record)
+     * @param maxRecord the largest content record accepted
+     * @param lowerCaseDeliveredTo whether the Delivered-To: header that {@link #copyTo} prepends is lower-cased
+     *        after sanitising, as Postfix's mail_copy() does (virtual(8)); false writes it as given (local(8))
+     */
+    public Message(Path queueFile, long dataOffset, int maxRecord, String sender, boolean lowerCaseDeliveredTo) {
         this.queueFile = queueFile;
         this.dataOffset = dataOffset;
         this.maxRecord = maxRecord;
         this.sender = sender;
+        this.lowerCaseDeliveredTo = lowerCaseDeliveredTo;
     }
 
-    String sender() {
+    public String sender() {
         return sender;
     }
 
@@ -53,14 +61,17 @@ final class Message {
      * (when {@code originalRecipient} is not empty), Delivered-To: (when {@code delivered} is not null),
      * then every content line with a "\n".
      */
-    void copyTo(OutputStream out, Style style, String originalRecipient, String delivered, ZonedDateTime now)
+    public void copyTo(OutputStream out, Style style, String originalRecipient, String delivered, ZonedDateTime now)
             throws IOException {
         if (style != Style.MAILDIR) {
             line(out, "From " + (sender.isEmpty() ? "MAILER-DAEMON" : clean(sender)) + "  " + MailDate.asctime(now));
         }
         line(out, "Return-Path: <" + clean(sender) + ">");
         if (!originalRecipient.isEmpty()) line(out, "X-Original-To: " + clean(originalRecipient));
-        if (delivered != null) line(out, "Delivered-To: " + clean(delivered));
+        if (delivered != null) {
+            String d = clean(delivered);
+            line(out, "Delivered-To: " + (lowerCaseDeliveredTo ? d.toLowerCase(Locale.ROOT) : d));
+        }
         boolean quote = style == Style.MBOX;
         QueueFile.copyContent(queueFile, dataOffset, maxRecord, (data, off, len) -> {
             if (quote && startsWith(data, off, len, FROM_)) out.write('>');
@@ -71,18 +82,18 @@ final class Message {
     }
 
     /** This message with another envelope sender (below an owner- alias). */
-    Message withSender(String other) {
+    public Message withSender(String other) {
         if (other == null || other.equals(sender)) return this;
-        return new Message(queueFile, dataOffset, maxRecord, other);
+        return new Message(queueFile, dataOffset, maxRecord, other, lowerCaseDeliveredTo);
     }
 
     /** Every content line as it is stored (long lines joined), without newline. */
-    void forEachLine(QueueFile.LineSink sink) throws IOException {
+    public void forEachLine(QueueFile.LineSink sink) throws IOException {
         QueueFile.copyContent(queueFile, dataOffset, maxRecord, sink);
     }
 
     /** The lower-cased Delivered-To: addresses in the message's own headers, read once. */
-    synchronized Set<String> deliveredTo() throws IOException {
+    public synchronized Set<String> deliveredTo() throws IOException {
         if (deliveredTo != null) return deliveredTo;
         Set<String> found = new HashSet<>();
         StringBuilder header = new StringBuilder();

@@ -1,4 +1,4 @@
-package org.postroom.local;
+package org.postroom.global.mailbox;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -17,19 +17,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Appends a message to an mbox file (mailbox.c, file.c, mbox_open.c): the file is created mode 0600 for
+ * Appends a message to an mbox file (Postfix local/mailbox.c, local/file.c, virtual/mailbox.c,
+ * mbox_open.c, safe_open.c): the file is created mode 0600 for
  * its owner when missing, an existing one must be a plain file with one link, it is locked, the message is
  * appended in mbox style and fsynced, and on any error the file is truncated back to its old length.
  */
-final class Mbox {
+public final class Mbox {
     private static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE, StandardOpenOption.APPEND);
 
     private final MailboxLock.Settings lock;
     private final long sizeLimit;
-    private final Privileges privs;
+    private final Chown privs;
 
-    Mbox(MailboxLock.Settings lock, long sizeLimit, Privileges privs) {
+    /** @param sizeLimit the largest size the file may grow to (mailbox_size_limit, virtual_mailbox_limit); 0 means none */
+    public Mbox(MailboxLock.Settings lock, long sizeLimit, Chown privs) {
         this.lock = lock;
         this.sizeLimit = sizeLimit;
         this.privs = privs;
@@ -41,7 +43,7 @@ final class Mbox {
      * @param failure the text put before the error, e.g. "cannot update mailbox /var/mail/joe for user joe. "
      * @param success the reason text on success
      */
-    Verdict deliver(Path file, Rights owner, Message msg, String origRcpt, String delivered, ZonedDateTime now,
+    public Verdict deliver(Path file, Owner owner, Message msg, String origRcpt, String delivered, ZonedDateTime now,
                     String failure, String success) {
         FileChannel ch;
         try {
@@ -88,7 +90,7 @@ final class Mbox {
     }
 
     /** safe_open: create exclusively, or open an existing file that is no directory, has one link and is no symlink. */
-    private FileChannel open(Path file, Rights owner) throws IOException {
+    private FileChannel open(Path file, Owner owner) throws IOException {
         for (int attempt = 0; ; attempt++) {
             try {
                 FileChannel ch = FileChannel.open(file, CREATE,
