@@ -58,6 +58,7 @@ inet_interfaces = 127.0.0.1
 mynetworks = 127.0.0.0/8
 mail_spool_directory = $inst/mail/
 alias_maps = hash:$inst/etc/aliases
+alias_database = hash:$inst/etc/aliases
 maillog_file = $inst/log/maillog
 CF
     sed "s/^smtp      inet/127.0.0.1:2525 inet/" "$dist/etc/master.cf" > "$inst/etc/master.cf"
@@ -65,6 +66,7 @@ CF
 postmaster: $(id -un)
 mailer-daemon: postmaster
 AL
+    MAIL_CONFIG="$inst/etc" "$dist/bin/postalias" "hash:$inst/etc/aliases"   # hash: wants aliases.db, as with Postfix
 }
 
 case "${1:-start}" in

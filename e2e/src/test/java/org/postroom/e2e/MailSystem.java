@@ -62,6 +62,7 @@ public final class MailSystem implements AutoCloseable {
                 mynetworks = 127.0.0.0/8
                 mail_spool_directory = %1$s/mail/
                 alias_maps = hash:%1$s/etc/aliases
+                alias_database = hash:%1$s/etc/aliases
                 maillog_file = %1$s/log/maillog
                 minimal_backoff_time = 1s
                 maximal_backoff_time = 2s
@@ -75,6 +76,8 @@ public final class MailSystem implements AutoCloseable {
                 mboxuser: %2$s/out/mboxuser.mbox
                 maildiruser: %2$s/out/maildiruser/
                 """.formatted(localUser(), root));
+        Result aliases = m.tool("postalias", null, "hash:" + root.resolve("etc/aliases"));
+        if (aliases.status() != 0) throw new AssertionError("newaliases: " + aliases.stderr());
         return m;
     }
 

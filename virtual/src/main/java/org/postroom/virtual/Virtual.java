@@ -18,6 +18,7 @@ import org.postroom.global.proto.deliver.DeliverRequest;
 import org.postroom.global.proto.deliver.DeliveryStatus;
 import org.postroom.global.queue.MailQueue;
 import org.postroom.service.Connection;
+import org.postroom.service.FatalException;
 import org.postroom.service.ConnectionService;
 import org.postroom.service.Requirement;
 import org.postroom.service.ServiceContext;
@@ -83,6 +84,8 @@ public final class Virtual implements ConnectionService {
     static final ServiceSpec SPEC = new ServiceSpec("virtual", VirtualConfig.PARAMS, Set.of(Requirement.PRIVILEGED));
 
     private final VirtualConfig cfg;
+    /** A configuration error, reported when the service is first used (Postfix spawns virtual on demand). */
+    private final String configError;
     private final MailQueue queue;
     private final Clock clock;
     private final VirtualDelivery delivery;
@@ -96,17 +99,34 @@ public final class Virtual implements ConnectionService {
     }
 
     Virtual(ServiceContext ctx, Clock clock, Chown chown, String hostname) {
-        this.cfg = VirtualConfig.from(ctx.config());
+        VirtualConfig c;
+        String error = null;
+        try {
+            c = VirtualConfig.from(ctx.config());
+        } catch (FatalException e) {
+            // master starts every service at once, Postfix only when mail is routed to it: an instance
+            // without virtual domains must not see virtual(8) die over virtual_mailbox_base
+            c = null;
+            error = e.getMessage();
+        }
+        this.cfg = c;
+        this.configError = error;
         this.queue = ctx.queue();
         this.clock = clock;
-        this.delivery = new VirtualDelivery(cfg, new Mbox(cfg.lock(), cfg.mailboxLimit(), chown),
-                new Maildir(cfg.mailboxLimit(), chown, hostname));
+        this.delivery = c == null ? null : new VirtualDelivery(c, new Mbox(c.lock(), c.mailboxLimit(), chown),
+                new Maildir(c.mailboxLimit(), chown, hostname));
     }
 
     /** The delivery protocol: greeting, then one request and one reply at a time until the client hangs up. */
     @Override
     public void serve(Connection client) throws IOException {
+        checkUsable();
         DeliverRequest.serve(client.in(), client.out(), this::deliver);
+    }
+
+    /** A configuration error found at start-up is fatal when the service is used (msg_fatal, then master respawns). */
+    void checkUsable() {
+        if (configError != null) throw new FatalException(configError);
     }
 
     /** Delivers every recipient of one request, marks the finished ones done and logs each result. */

@@ -185,9 +185,11 @@ class VirtualTest {
     }
 
     @Test
-    void configurationChecks() {
-        assertThrows(FatalException.class, () -> virtual("virtual_mailbox_base = relative\n"));
-        FatalException e = assertThrows(FatalException.class, () -> virtual("virtual_mailbox_limit = 1000\n"));
+    void configurationErrorsAreFatalWhenVirtualIsUsed() throws IOException {
+        Virtual relative = virtual("virtual_mailbox_base = relative\n"); // starting is fine: nothing may be routed here
+        FatalException r = assertThrows(FatalException.class, relative::checkUsable);
+        assertEquals("do not specify relative pathname: virtual_mailbox_base = relative", r.getMessage());
+        FatalException e = assertThrows(FatalException.class, () -> virtual("virtual_mailbox_limit = 1000\n").checkUsable());
         assertEquals("configuration error: virtual_mailbox_limit is smaller than message_size_limit", e.getMessage());
     }
 }
