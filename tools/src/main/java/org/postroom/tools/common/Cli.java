@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.postroom.global.config.Params;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Runs a picocli tool the way a Postfix program behaves: a bad option gives getopt's line
@@ -13,10 +14,11 @@ import picocli.CommandLine;
 public final class Cli {
     private Cli() {}
 
-    /** Parses and runs {@code tool}; returns the exit status. */
+    /** Parses and runs {@code tool} (an annotated Callable, or a {@link Spec}'s model of one); returns the exit status. */
     public static int run(String prog, Object tool, String usage, int usageStatus, String[] args) {
         ToolLog.program(prog);
-        CommandLine cl = new CommandLine(tool);
+        CommandLine cl = tool instanceof CommandSpec spec ? new CommandLine(spec, Spec.FACTORY) : new CommandLine(tool);
+        cl.registerConverter(Path.class, Spec.PATH);
         cl.setPosixClusteredShortOptionsAllowed(true);
         cl.setUnmatchedOptionsArePositionalParams(false);
         cl.setStopAtPositional(true);

@@ -19,12 +19,13 @@ import org.postroom.tools.postconf.Postconf;
 import org.postroom.tools.postqueue.Postqueue;
 import org.postroom.tools.postsuper.Postsuper;
 import org.postroom.tools.sendmail.Sendmail;
-import picocli.CommandLine;
 
 /**
- * The training run for the tools' AOT cache (JDK 25 -XX:AOTCacheOutput, built by the dist module):
- * runs postconf, postqueue, postcat, postsuper and sendmail once each on a throw-away instance, so
- * that the classes they load and link at start-up are in the cache. Output is discarded.
+ * The training run for the tools' AOT caches (JDK 25 -XX:AOTCacheOutput, built by the dist module):
+ * runs postconf, postqueue, postcat, postsuper and sendmail (or only the tools named as arguments) on a
+ * throw-away instance, so that the classes they load and link at start-up are in the cache. Output is
+ * discarded. A cache holds only what its training used, and the JVM loads all of it at start-up, so the
+ * most used tools get a cache of their own (lib/postconf.aot etc.), the others share lib/tools.aot.
  */
 public final class Train {
     private Train() {}
@@ -40,7 +41,8 @@ public final class Train {
                 Files.createDirectories(q.resolve(d));
             }
             Files.writeString(root.resolve("main.cf"), "queue_directory = " + q + "\nmail_owner = " + user
-                    + "\nmyhostname = train.example\nmydestination = $myhostname, localhost\n");
+                    + "\nmyhostname = train.example\nmydestination = $myhostname, localhost\nmaillog_file = " + root.resolve("maillog") + "\n");
+            Files.writeString(root.resolve("maillog"), "");
             Files.writeString(root.resolve("master.cf"), "smtp      inet  n       -       n       -       -       smtpd\n"
                     + "relay     unix  -       -       n       -       -       smtp\n        -o syslog_name=postfix/$service_name\n");
             queueFile(q.resolve("deferred/A/A1B2C3D4E"));
@@ -50,18 +52,40 @@ public final class Train {
             System.setOut(nul);
             System.setErr(nul);
             String c = root.toString();
-            Postconf.run(new String[] {"-c", c, "-n"});
-            Postconf.run(new String[] {"-c", c});
-            Postconf.run(new String[] {"-c", c, "-d", "mydestination"});
-            Postconf.run(new String[] {"-c", c, "-Mf"});
-            Postconf.run(new String[] {"-c", c, "-Z"});
-            Postqueue.run(new String[] {"-c", c, "-p"});
-            Postqueue.run(new String[] {"-c", c, "-j"});
-            Postcat.run(new String[] {"-c", c, "-q", "A1B2C3D4E"});
-            Postsuper.run(new String[] {"-c", c, "-h", "A1B2C3D4E"});
-            Postsuper.run(new String[] {"-c", c, "-H", "ALL"});
-            System.setIn(new ByteArrayInputStream("Subject: train\n\nbody\n".getBytes(StandardCharsets.US_ASCII)));
-            new CommandLine(new Sendmail()).setStopAtPositional(true).execute("-C", c, "-f", "a@example.org", "b@example.org");
+            Warm.unixSockets();
+            List<String> tools = args.length == 0 ? List.of("postconf", "postqueue", "postcat", "postsuper", "sendmail") : List.of(args);
+            if (tools.contains("postconf")) {
+                Postconf.run(new String[] {"-c", c, "-n"});
+                Postconf.run(new String[] {"-c", c});
+                Postconf.run(new String[] {"-c", c, "-d", "mydestination"});
+                Postconf.run(new String[] {"-c", c, "-Mf"});
+                Postconf.run(new String[] {"-c", c, "-Z"});
+            }
+            if (tools.contains("postqueue")) {
+                Postqueue.run(new String[] {"-c", c, "-p"}); // mail system down: the queue read directly
+                Postqueue.run(new String[] {"-c", c, "-j"});
+            }
+            // the paths of a running system: listings from showq, sendmail waking pickup
+            Services services = new Services(q.resolve("public"));
+            try {
+                if (tools.contains("postqueue")) {
+                    Postqueue.run(new String[] {"-c", c, "-p"});
+                    Postqueue.run(new String[] {"-c", c, "-j"});
+                }
+                if (tools.contains("postcat")) Postcat.run(new String[] {"-c", c, "-q", "A1B2C3D4E"});
+                if (tools.contains("postsuper")) {
+                    Postsuper.run(new String[] {"-c", c, "-h", "A1B2C3D4E"});
+                    Postsuper.run(new String[] {"-c", c, "-H", "ALL"});
+                }
+                if (tools.contains("sendmail")) {
+                    System.setIn(new ByteArrayInputStream("Subject: train\n\nbody\n".getBytes(StandardCharsets.US_ASCII)));
+                    Sendmail.run(new String[] {"-C", c, "-f", "a@example.org", "b@example.org"});
+                }
+            } finally {
+                services.close();
+            }
+            // loaded, not run (it halts): every tool ends through it
+            System.out.print(Exit.class.getName());
         } finally {
             System.setOut(out);
             System.setErr(err);

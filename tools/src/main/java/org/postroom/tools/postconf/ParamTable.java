@@ -30,13 +30,13 @@ final class ParamTable {
     /** Parameter classes for -C. */
     static final int BUILTIN = 1, SERVICE = 2, USER = 4;
 
-    /** Known name -> default (raw); class per name. */
+    /** Known name -> default (raw; null for a built-in one until asked for, see {@link #defaultOf}); class per name. */
     private final Map<String, String> defaults = new TreeMap<>();
     private final Map<String, Integer> classes = new TreeMap<>();
 
     ParamTable(MainCf cfg, Map<String, String> settings, List<ServiceEntry> master, boolean withUser) {
         for (String name : Params.all().keySet()) {
-            defaults.put(name, Params.defaultOf(name));
+            defaults.put(name, null); // mynetworks' default lists the network interfaces: only when needed
             classes.put(name, BUILTIN);
         }
         for (ServiceEntry e : master) {
@@ -88,6 +88,11 @@ final class ParamTable {
     }
 
     String defaultOf(String name) {
-        return defaults.get(name);
+        String d = defaults.get(name);
+        if (d == null && classes.getOrDefault(name, 0) == BUILTIN) {
+            d = Params.defaultOf(name);
+            defaults.put(name, d);
+        }
+        return d;
     }
 }

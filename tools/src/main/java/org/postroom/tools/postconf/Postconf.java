@@ -17,11 +17,10 @@ import org.postroom.global.config.MainCf;
 import org.postroom.tools.common.Cli;
 import org.postroom.tools.common.Exit;
 import org.postroom.tools.common.Fatal;
+import org.postroom.tools.common.Spec;
 import org.postroom.tools.common.ToolLog;
 import org.postroom.util.ExitCode;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * NAME
@@ -60,7 +59,6 @@ import picocli.CommandLine.Parameters;
  * SEE ALSO
  *     postfix(1), master(5), postconf(5) of Postfix
  */
-@Command(name = "postconf")
 public final class Postconf implements Cli.Tool {
     static final String USAGE = "postconf [-a (server SASL types)] [-A (client SASL types)] [-b (bounce templates)] "
             + "[-c config_dir] [-c param_class] [-d (parameter defaults)] [-e (edit configuration)] [-f (fold lines)] "
@@ -70,33 +68,29 @@ public final class Postconf implements Cli.Tool {
             + "[-T compile-version|run-version|public-key-algorithms] [-v (verbose)] [-x (expand parameter values)] "
             + "[-X (exclude)] [-# (comment-out)] [name...]";
 
-    @Option(names = "-a") boolean saslServer;
-    @Option(names = "-A") boolean saslClient;
-    @Option(names = "-b") boolean bounceExpand;
-    @Option(names = "-c") Path configDir;
-    @Option(names = "-C") String paramClass;
-    @Option(names = "-d") boolean defaults;
-    @Option(names = "-e") boolean edit;
-    @Option(names = "-E") boolean ignoredE;
-    @Option(names = "-f") boolean fold;
-    @Option(names = "-F") boolean fields;
-    @Option(names = "-h") boolean hideName;
-    @Option(names = "-H") boolean hideValue;
-    @Option(names = "-l") boolean locks;
-    @Option(names = "-m") boolean maps;
-    @Option(names = "-M") boolean master;
-    @Option(names = "-n") boolean nonDefault;
-    @Option(names = "-o") List<String> overrides = new ArrayList<>();
-    @Option(names = "-p") boolean mainParams;
-    @Option(names = "-P") boolean masterParams;
-    @Option(names = "-q") boolean quiet;
-    @Option(names = "-t") boolean bounceDump;
-    @Option(names = "-T") String tls;
-    @Option(names = "-v") boolean[] verbose;
-    @Option(names = "-x") boolean eval;
-    @Option(names = "-X") boolean exclude;
-    @Option(names = "-#") boolean commentOut;
-    @Parameters List<String> names = new ArrayList<>();
+    boolean saslServer, saslClient, bounceExpand;
+    Path configDir;
+    String paramClass;
+    boolean defaults, edit, ignoredE, fold, fields, hideName, hideValue, locks, maps, master, nonDefault;
+    List<String> overrides = new ArrayList<>();
+    boolean mainParams, masterParams, quiet, bounceDump;
+    String tls;
+    boolean[] verbose;
+    boolean eval, exclude, commentOut;
+    List<String> names = new ArrayList<>();
+
+    /** The options, as {@code @Option(names = "-a") boolean saslServer;} etc. would declare them ({@link Options}). */
+    CommandSpec spec() {
+        return new Spec("postconf", this, new Options(this))
+                .flag("saslServer", "-a").flag("saslClient", "-A").flag("bounceExpand", "-b")
+                .value("configDir", Path.class, "-c").value("paramClass", String.class, "-C")
+                .flag("defaults", "-d").flag("edit", "-e").flag("ignoredE", "-E").flag("fold", "-f").flag("fields", "-F")
+                .flag("hideName", "-h").flag("hideValue", "-H").flag("locks", "-l").flag("maps", "-m").flag("master", "-M")
+                .flag("nonDefault", "-n").list("overrides", String.class, "-o").flag("mainParams", "-p")
+                .flag("masterParams", "-P").flag("quiet", "-q").flag("bounceDump", "-t").value("tls", String.class, "-T")
+                .flags("verbose", "-v").flag("eval", "-x").flag("exclude", "-X").flag("commentOut", "-#")
+                .positionals("names").build();
+    }
 
     public static void main(String[] args) {
         Exit.now(run(args));
@@ -104,7 +98,7 @@ public final class Postconf implements Cli.Tool {
 
     /** Runs postconf and returns its exit status. */
     public static int run(String[] args) {
-        return Cli.run("postconf", new Postconf(), USAGE, ExitCode.FATAL, args);
+        return Cli.run("postconf", new Postconf().spec(), USAGE, ExitCode.FATAL, args);
     }
 
     int mode() {

@@ -1,6 +1,7 @@
 package org.postroom.tools.postqueue;
 
 import org.postroom.tools.common.Exit;
+import org.postroom.tools.common.Warm;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.BufferedOutputStream;
@@ -16,11 +17,10 @@ import org.postroom.global.queue.MailQueue;
 import org.postroom.tools.common.Cli;
 import org.postroom.tools.common.Config;
 import org.postroom.tools.common.Fatal;
+import org.postroom.tools.common.Spec;
 import org.postroom.tools.common.ToolLog;
 import org.postroom.util.ExitCode;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * NAME
@@ -64,26 +64,64 @@ import picocli.CommandLine.Parameters;
  * SEE ALSO
  *     showq(8), qmgr(8), postsuper(1), sendmail(1)
  */
-@Command(name = "postqueue")
-public final class Postqueue implements Cli.Tool {
+public final class Postqueue implements Cli.Tool, Spec.Fields {
     static final String USAGE = "postqueue -f | postqueue -i queueid | postqueue -j | postqueue -p | postqueue -s site";
 
-    @Option(names = "-c") Path configDir;
-    @Option(names = "-f") boolean flush;
-    @Option(names = "-i") String flushId;
-    @Option(names = "-j") boolean json;
-    @Option(names = "-p") boolean list;
-    @Option(names = "-s") String site;
-    @Option(names = "-v") boolean[] verbose;
-    @Parameters List<String> extra = new ArrayList<>();
+    Path configDir;
+    boolean flush;
+    String flushId;
+    boolean json;
+    boolean list;
+    String site;
+    boolean[] verbose;
+    List<String> extra = new ArrayList<>();
+
+    /** The options, as {@code @Option(names = "-c") Path configDir;} etc. would declare them. */
+    CommandSpec spec() {
+        return new Spec("postqueue", this, this).value("configDir", Path.class, "-c").flag("flush", "-f")
+                .value("flushId", String.class, "-i").flag("json", "-j").flag("list", "-p").value("site", String.class, "-s")
+                .flags("verbose", "-v").positionals("extra").build();
+    }
+
+    @Override
+    public Object get(String field) {
+        return switch (field) {
+            case "configDir" -> configDir;
+            case "flush" -> flush;
+            case "flushId" -> flushId;
+            case "json" -> json;
+            case "list" -> list;
+            case "site" -> site;
+            case "verbose" -> verbose;
+            case "extra" -> extra;
+            default -> throw new IllegalArgumentException(field);
+        };
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void set(String field, Object v) {
+        switch (field) {
+            case "configDir" -> configDir = (Path) v;
+            case "flush" -> flush = (Boolean) v;
+            case "flushId" -> flushId = (String) v;
+            case "json" -> json = (Boolean) v;
+            case "list" -> list = (Boolean) v;
+            case "site" -> site = (String) v;
+            case "verbose" -> verbose = (boolean[]) v;
+            case "extra" -> extra = (List<String>) v;
+            default -> throw new IllegalArgumentException(field);
+        }
+    }
 
     public static void main(String[] args) {
+        Warm.unixSockets();
         Exit.now(run(args));
     }
 
     /** Runs postqueue; {@code mailq} is the same with -p. */
     public static int run(String[] args) {
-        return Cli.run("postqueue", new Postqueue(), USAGE, ExitCode.UNAVAILABLE, args);
+        return Cli.run("postqueue", new Postqueue().spec(), USAGE, ExitCode.UNAVAILABLE, args);
     }
 
     @Override

@@ -10,15 +10,15 @@ import java.nio.file.Path;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.ipc.ProtocolException;
-import org.postroom.global.queue.MailQueue;
 import org.postroom.global.proto.showq.QueueEntry;
 import org.postroom.global.proto.showq.QueueScanner;
 import org.postroom.global.proto.showq.ShowqProtocol;
+import org.postroom.global.queue.MailQueue;
 import org.postroom.tools.common.Fatal;
 import org.postroom.tools.common.ToolLog;
+import org.postroom.tools.common.Uid;
 import org.postroom.util.ExitCode;
 import org.postroom.util.Passwd;
-import org.postroom.util.Posix;
 
 /**
  * Where the listing comes from (postqueue.c show_queue): the showq service on public/showq; when it
@@ -68,7 +68,7 @@ final class QueueSource {
 
     /** Root, or the mail_owner of a non-root instance. */
     static boolean mayReadQueue(MainCf cfg) {
-        int euid = Posix.geteuid();
+        int euid = Uid.effective();
         if (euid == 0) return true;
         return Passwd.byName(cfg.get(Params.MAIL_OWNER)).map(p -> p.uid() == euid).orElse(false);
     }

@@ -1,14 +1,13 @@
 package org.postroom.tools.sendmail;
 
 import org.postroom.tools.common.Exit;
+import org.postroom.tools.common.Warm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.postroom.tools.common.Spec;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * NAME
@@ -72,39 +71,53 @@ import picocli.CommandLine.Parameters;
  * SEE ALSO
  *     pickup(8), cleanup(8), postqueue(1), postalias(1), postfix(1)
  */
-@Command(name = "sendmail")
 public final class Sendmail implements Callable<Integer> {
     static final int EX_TEMPFAIL = 75;
     private static final String ARG_OPTIONS = "ABCFLNORVXbefhopqr";
 
-    @Option(names = "-t") boolean extract;
-    @Option(names = "-i") boolean ignoreDots;
-    @Option(names = {"-f", "-r"}) String sender;
-    @Option(names = "-F") String fullName;
-    @Option(names = "-b") String mode;
-    @Option(names = "-C") String configPath;
-    @Option(names = "-q") String queueOption;
-    @Option(names = "-B") String bodyType;
-    @Option(names = "-N") String notify;
-    @Option(names = "-V") String envid;
-    @Option(names = "-X") String xOption;
-    @Option(names = "-o") List<String> oOptions = new ArrayList<>();
-    @Option(names = "-G") boolean gateway;
-    @Option(names = "-I") boolean newaliases;
-    @Option(names = "-v") boolean[] verbose = new boolean[0];
-    @Option(names = {"-A", "-L", "-O", "-R", "-e", "-h", "-p"}) List<String> ignoredValues = new ArrayList<>();
-    @Option(names = {"-U", "-c", "-m", "-n", "-x"}) List<Boolean> ignoredFlags = new ArrayList<>();
-    @Parameters List<String> recipients = new ArrayList<>();
+    boolean extract;
+    boolean ignoreDots;
+    String sender;
+    String fullName;
+    String mode;
+    String configPath;
+    String queueOption;
+    String bodyType;
+    String notify;
+    String envid;
+    String xOption;
+    List<String> oOptions = new ArrayList<>();
+    boolean gateway;
+    boolean newaliases;
+    boolean[] verbose = new boolean[0];
+    List<String> ignoredValues = new ArrayList<>();
+    List<Boolean> ignoredFlags = new ArrayList<>();
+    List<String> recipients = new ArrayList<>();
     boolean flushQueue;
 
     public static void main(String[] args) {
-        Sendmail s = new Sendmail();
-        Exit.now(s.commandLine().execute(s.preScan(args)));
+        Warm.unixSockets();
+        Exit.now(run(args));
     }
 
-    /** The picocli parser, set up like getopt("+..."): options end at the first recipient. */
+    /** Runs sendmail and returns its exit status. */
+    public static int run(String[] args) {
+        Sendmail s = new Sendmail();
+        return s.commandLine().execute(s.preScan(args));
+    }
+
+    /**
+     * The picocli parser, set up like getopt("+..."): options end at the first recipient. The options are
+     * those of {@code @Option(names = "-t") boolean extract;} etc. (see {@link Spec}, {@link Options}).
+     */
     CommandLine commandLine() {
-        CommandLine cl = new CommandLine(this);
+        CommandLine cl = new CommandLine(new Spec("sendmail", this, new Options(this)).flag("extract", "-t").flag("ignoreDots", "-i")
+                .value("sender", String.class, "-f", "-r").value("fullName", String.class, "-F").value("mode", String.class, "-b")
+                .value("configPath", String.class, "-C").value("queueOption", String.class, "-q")
+                .value("bodyType", String.class, "-B").value("notify", String.class, "-N").value("envid", String.class, "-V")
+                .value("xOption", String.class, "-X").list("oOptions", String.class, "-o").flag("gateway", "-G")
+                .flag("newaliases", "-I").flags("verbose", "-v").list("ignoredValues", String.class, "-A", "-L", "-O", "-R", "-e", "-h", "-p")
+                .flagList("ignoredFlags", "-U", "-c", "-m", "-n", "-x").positionals("recipients").build(), Spec.FACTORY);
         cl.setStopAtPositional(true);
         cl.setOverwrittenOptionsAllowed(true);
         cl.setAllowOptionsAsOptionParameters(true);

@@ -14,8 +14,8 @@ import org.postroom.global.config.ConfigException;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.queue.MailQueue;
+import org.postroom.tools.common.Uid;
 import org.postroom.util.Passwd;
-import org.postroom.util.Posix;
 
 /** Carries out an {@link Invocation}: queue a message, run an SMTP session, or run another command. */
 final class Submitter {
@@ -52,7 +52,7 @@ final class Submitter {
     }
 
     private int enqueue(MainCf cfg, Invocation inv) throws Fatal {
-        int uid = Posix.getuid();
+        int uid = Uid.real();
         Optional<Passwd.Entry> pw = Passwd.byUid(uid);
         Postdrop.Envelope env = envelope(inv, uid, pw.map(Passwd.Entry::name).orElse(null), fullName(pw));
         String sender = env.sender();
@@ -95,7 +95,7 @@ final class Submitter {
 
     private int standalone(MainCf cfg, Invocation inv) throws Fatal {
         if (!inv.recipients().isEmpty()) throw new Fatal("stand-alone mode requires no recipient");
-        int uid = Posix.getuid();
+        int uid = Uid.real();
         SmtpSession session = new SmtpSession(cfg.get(Params.MYHOSTNAME), cfg.get(Params.SMTPD_BANNER),
                 cfg.get(Params.MESSAGE_SIZE_LIMIT), cfg.get(Params.SMTPD_RECIPIENT_LIMIT));
         Path queueDir = queueDirectory(cfg);
