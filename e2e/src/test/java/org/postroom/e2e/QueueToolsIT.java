@@ -28,7 +28,9 @@ class QueueToolsIT {
 
     @Test
     void listAndManageTheQueue() throws Exception {
-        try (MailSystem m = MailSystem.create("")) {
+        // Postfix's retry timing: once deferred, messages stay put, so listings are not racing qmgr
+        // (the harness default retries every second, and a scan can miss a file qmgr is moving)
+        try (MailSystem m = MailSystem.create("minimal_backoff_time = 300s\nmaximal_backoff_time = 4000s\nqueue_run_delay = 300s")) {
             m.start();
             for (int i = 0; i < 4; i++) submit(m, "alice" + i + "@example.org", List.of("bob@remote.example.net", "carol@remote.example.net"));
             WaitFor.condition("4 deferred", Duration.ofSeconds(60), () -> live(m).size() == 4
@@ -80,7 +82,10 @@ class QueueToolsIT {
             Matcher nm = Pattern.compile("([0-9A-F]+): uid=\\d+ from=<alice\\d@example.org> orig_id=" + c).matcher(m.log());
             assertTrue(nm.find(), m.log());
             String newId = nm.group(1);
-            WaitFor.condition("new ID queued", Duration.ofSeconds(60), () -> live(m).contains(newId));
+            // settled: pickup removes the maildrop file only after cleanup queued the copy, and qmgr moves the
+            // new file incoming -> active -> deferred; count only once it rests in deferred
+            WaitFor.condition("new ID deferred and maildrop empty", Duration.ofSeconds(60),
+                    () -> ids(m, "deferred").contains(newId) && ids(m, "maildrop").isEmpty() && ids(m, "active").isEmpty());
             // delete: a missing ID changes nothing, a bad ID is refused, then single, per queue, ALL
             int before = total(m);
             assertEquals("postsuper: Deleted: 0 messages\n", m.tool("postsuper", null, "-d", "NOSUCH1").stderr());
