@@ -31,6 +31,28 @@ class CrashRecoveryIT {
             m.start();
             String user = MailSystem.localUser();
             LoadClient load = new LoadClient(m.port(), 2000, user + "@localhost", 1024);
+            // Debian's smtp-source adds real-peer load on top, restarted whenever it gives up (it abandons a
+            // message whose session is cut, so only the tracked client can prove that every 250 was delivered)
+            java.util.concurrent.atomic.AtomicInteger sourceRuns = new java.util.concurrent.atomic.AtomicInteger();
+            Thread source = !LocalDeliveryIT.onPath("smtp-source") ? null : Thread.ofPlatform().start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        Process p = new ProcessBuilder("smtp-source", "-s", "10", "-m", "200", "-l", "1024", "-f",
+                                "source@example.org", "-t", user + "@localhost", "127.0.0.1:" + m.port())
+                                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                        sourceRuns.incrementAndGet();
+                        try {
+                            p.waitFor();
+                        } finally {
+                            p.destroyForcibly();
+                        }
+                    } catch (java.io.IOException e) {
+                        return;
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
             Thread loader = Thread.ofPlatform().start(() -> {
                 try {
                     load.run(20);
@@ -56,6 +78,12 @@ class CrashRecoveryIT {
                 step += 400;
             }
             loader.join(Duration.ofMinutes(5).toMillis());
+            if (source != null) {
+                source.interrupt();
+                source.join();
+                System.out.println("[e2e] smtp-source (10 sessions, 200 messages a run) ran " + sourceRuns.get()
+                        + " times beside the tracked client");
+            }
             assertEquals(2000, load.acked.size(), "all messages acknowledged eventually");
             Path maildir = m.spoolMaildir(user);
             WaitFor.condition("every acknowledged message delivered", Duration.ofSeconds(240), () -> {
