@@ -12,7 +12,7 @@ import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.ipc.AttrNames;
 import org.postroom.global.ipc.Attrs;
-import org.postroom.global.ipc.IpcChannel;
+import org.postroom.global.ipc.Trigger;
 import org.postroom.global.log.Msg;
 import org.postroom.global.proto.cleanup.CleanupClient;
 import org.postroom.global.proto.cleanup.CleanupStatus;
@@ -78,7 +78,7 @@ public final class Cleanup implements ConnectionService {
     static final ServiceSpec SPEC = new ServiceSpec("cleanup", List.of(Params.MYHOSTNAME, Params.MYORIGIN,
             Params.LINE_LENGTH_LIMIT, Params.MESSAGE_SIZE_LIMIT, Params.HEADER_SIZE_LIMIT, Params.HOPCOUNT_LIMIT,
             Params.MESSAGE_DROP_HEADERS, Params.ALWAYS_ADD_MISSING_HEADERS, Params.CLEANUP_REPLACE_STRAY_CR_LF,
-            Params.IPC_TIMEOUT, Params.RECIPIENT_DELIMITER, Params.VIRTUAL_ALIAS_MAPS, CleanupParams.CANONICAL_MAPS,
+            Params.IPC_TIMEOUT, Params.TRIGGER_TIMEOUT, Params.RECIPIENT_DELIMITER, Params.VIRTUAL_ALIAS_MAPS, CleanupParams.CANONICAL_MAPS,
             CleanupParams.SENDER_CANONICAL_MAPS, CleanupParams.RECIPIENT_CANONICAL_MAPS, CleanupParams.CANONICAL_CLASSES,
             CleanupParams.SENDER_CANONICAL_CLASSES, CleanupParams.RECIPIENT_CANONICAL_CLASSES,
             CleanupParams.VIRTUAL_ALIAS_RECURSION_LIMIT, CleanupParams.VIRTUAL_ALIAS_EXPANSION_LIMIT,
@@ -94,6 +94,7 @@ public final class Cleanup implements ConnectionService {
     private final CleanupTransaction.Settings settings;
     private final RewriteClientPool rewriters;
     private final Duration timeout;
+    private final Duration triggerTimeout;
     private final int duplicateLimit;
     private final AddressMapping mapping;
 
@@ -108,6 +109,7 @@ public final class Cleanup implements ConnectionService {
                 cfg.get(Params.HOPCOUNT_LIMIT), drop, cfg.get(Params.ALWAYS_ADD_MISSING_HEADERS),
                 cfg.get(Params.CLEANUP_REPLACE_STRAY_CR_LF));
         this.timeout = cfg.get(Params.IPC_TIMEOUT);
+        this.triggerTimeout = cfg.get(Params.TRIGGER_TIMEOUT);
         this.rewriters = new RewriteClientPool(queueDirectory, Duration.ofSeconds(100));
         this.duplicateLimit = cfg.get(CleanupParams.DUPLICATE_FILTER_LIMIT);
         this.mapping = new AddressMapping(new AddressMaps(AddressMapping.limits(cfg), a -> rewriters.rewrite("local", a),
@@ -164,11 +166,6 @@ public final class Cleanup implements ConnectionService {
 
     /** Sends the "I" trigger to public/qmgr; a qmgr that is down finds the file at its next scan. */
     private void wakeQmgr() {
-        try (IpcChannel q = IpcChannel.connect(queueDirectory.resolve("public/qmgr"), Duration.ZERO)) {
-            q.out().write('I');
-            q.out().flush();
-        } catch (IOException ex) {
-            Msg.debug("cannot trigger qmgr: " + ex.getMessage());
-        }
+        if (!Trigger.send(queueDirectory.resolve("public/qmgr"), "I", triggerTimeout)) Msg.debug("cannot trigger qmgr");
     }
 }

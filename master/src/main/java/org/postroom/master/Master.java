@@ -1,11 +1,7 @@
 package org.postroom.master;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +19,7 @@ import org.postroom.global.config.MasterCf;
 import org.postroom.global.config.MasterEntry;
 import org.postroom.global.config.Param;
 import org.postroom.global.config.Params;
+import org.postroom.global.ipc.Trigger;
 import org.postroom.global.log.Msg;
 import org.postroom.util.Passwd;
 import org.postroom.util.Posix;
@@ -212,18 +209,10 @@ public final class Master {
             if (e.wakeup() <= 0 || e.type() != MasterEntry.ServiceType.UNIX) continue;
             Path socket = queueDir.resolve(e.socketPath());
             wakeups.add(timers.scheduleAtFixedRate(() -> {
-                if (!e.wakeupIfUsed() || c.used()) trigger(socket);
+                if ((!e.wakeupIfUsed() || c.used()) && !Trigger.send(socket, "W", cfg.get(Params.TRIGGER_TIMEOUT))) {
+                    Msg.debug("wakeup " + socket + ": service not reachable");
+                }
             }, e.wakeup(), e.wakeup(), TimeUnit.SECONDS));
-        }
-    }
-
-    /** Writes one "W" to a service socket, briefly; a service that is down is simply not woken. */
-    static void trigger(Path socket) {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            ch.write(ByteBuffer.wrap(new byte[] {'W'}));
-        } catch (IOException e) {
-            Msg.debug("wakeup " + socket + ": " + e.getMessage());
         }
     }
 

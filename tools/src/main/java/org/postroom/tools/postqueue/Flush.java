@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
-import org.postroom.global.ipc.IpcChannel;
+import org.postroom.global.ipc.Trigger;
 import org.postroom.global.queue.MailQueue;
 import org.postroom.global.queue.QueueId;
 import org.postroom.global.queue.QueueName;
@@ -31,13 +31,13 @@ public final class Flush {
 
     /** postqueue -f, postfix flush, sendmail -q. */
     public static void all(Path queueDir) {
-        if (!trigger(queueDir.resolve("public/qmgr"), "FADI")) throw new Fatal(DOWN, ExitCode.UNAVAILABLE);
-        trigger(queueDir.resolve("public/pickup"), "W");
+        if (!Trigger.send(queueDir.resolve("public/qmgr"), "FADI")) throw new Fatal(DOWN, ExitCode.UNAVAILABLE);
+        Trigger.send(queueDir.resolve("public/pickup"), "W");
     }
 
     /** Wakes pickup (after postsuper -r); nothing happens when it is down. */
     public static void wakePickup(Path queueDir) {
-        trigger(queueDir.resolve("public/pickup"), "W");
+        Trigger.send(queueDir.resolve("public/pickup"), "W");
     }
 
     /** postqueue -i: unknown IDs are silently ignored. */
@@ -47,7 +47,7 @@ public final class Flush {
             return;
         }
         if (QueueId.valid(id)) moveToIncoming(queue, new QueueId(id));
-        if (!trigger(queue.root().resolve("public/qmgr"), "I")) throw new Fatal(DOWN, ExitCode.UNAVAILABLE);
+        if (!Trigger.send(queue.root().resolve("public/qmgr"), "I")) throw new Fatal(DOWN, ExitCode.UNAVAILABLE);
     }
 
     /** postqueue -s: only for destinations in fast_flush_domains. */
@@ -69,7 +69,7 @@ public final class Flush {
         } catch (IOException e) {
             throw new Fatal("scan deferred queue: " + e.getMessage(), ExitCode.UNAVAILABLE);
         }
-        if (!trigger(queue.root().resolve("public/qmgr"), "I")) throw new Fatal(DOWN, ExitCode.UNAVAILABLE);
+        if (!Trigger.send(queue.root().resolve("public/qmgr"), "I")) throw new Fatal(DOWN, ExitCode.UNAVAILABLE);
     }
 
     static boolean eligible(List<String> domains, String site) {
@@ -98,14 +98,4 @@ public final class Flush {
         }
     }
 
-    /** Sends trigger bytes; false when the service cannot be reached. */
-    static boolean trigger(Path socket, String bytes) {
-        try (IpcChannel ch = IpcChannel.connect(socket, Duration.ZERO)) {
-            ch.out().write(bytes.getBytes(StandardCharsets.US_ASCII));
-            ch.out().flush();
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }
