@@ -59,6 +59,7 @@ abstract sealed class PatternTable implements Table permits RegexpTable, PcreTab
         }
     }
 
+    private final String type;
     private final String spec;
     private final Path file;
     private final FileStamp stamp;
@@ -67,6 +68,7 @@ abstract sealed class PatternTable implements Table permits RegexpTable, PcreTab
     private final List<Rule> rules = new ArrayList<>();
 
     protected PatternTable(String type, String name, TableOptions opt) throws TableException {
+        this.type = type;
         this.spec = type + ":" + name;
         this.name = name;
         this.file = Path.of(name);
@@ -85,10 +87,9 @@ abstract sealed class PatternTable implements Table permits RegexpTable, PcreTab
 
     /** "regexp map NAME, line N" */
     protected String where(int line) {
-        return mapWord() + " map " + name + ", line " + line;
+        return type + " map " + name + ", line " + line;
     }
 
-    protected abstract String mapWord();
 
     /** Parses negation, delimiters and flags at {@code p}; returns the index after the flags. */
     protected abstract int pattern(String s, int p, int line, PatSpec[] out) throws Skip;
@@ -139,7 +140,7 @@ abstract sealed class PatternTable implements Table permits RegexpTable, PcreTab
             while (p < s.length() && SourceLines.isSpace(s.charAt(p))) p++;
             String text = s.substring(p);
             if (text.isEmpty()) warn.accept(where(line) + ": no replacement text: using empty string");
-            Replacement r = Replacement.parse(text, where(line), mapWord().equals("regexp"), warn);
+            Replacement r = Replacement.parse(text, where(line), type.equals("regexp"), warn);
             if (r == null) {
                 warn.accept(where(line) + ": bad replacement syntax: skipping this rule");
                 throw new Skip();

@@ -22,11 +22,6 @@ public final class PcreTable extends PatternTable {
     }
 
     @Override
-    protected String mapWord() {
-        return "pcre";
-    }
-
-    @Override
     protected boolean secondPattern() {
         return false;
     }

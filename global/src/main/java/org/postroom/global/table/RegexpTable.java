@@ -21,11 +21,6 @@ public final class RegexpTable extends PatternTable {
     }
 
     @Override
-    protected String mapWord() {
-        return "regexp";
-    }
-
-    @Override
     protected boolean secondPattern() {
         return true;
     }

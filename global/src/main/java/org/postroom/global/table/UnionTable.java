@@ -7,13 +7,9 @@ import java.util.Optional;
  * {@code unionmap:{type:name, ...}} (dict_union.c): asks every table and joins the values found with
  * commas, in table order; not found when none has the key. A failure of any table fails the lookup.
  */
-public final class UnionTable implements Table {
-    private final String spec;
-    private final List<Table> tables;
-
+public final class UnionTable extends CompositeTable {
     private UnionTable(String spec, List<Table> tables) {
-        this.spec = spec;
-        this.tables = tables;
+        super(spec, tables);
     }
 
     public static UnionTable open(String name, TableOptions opt) throws TableException {
@@ -25,12 +21,7 @@ public final class UnionTable implements Table {
         StringBuilder b = new StringBuilder();
         boolean any = false;
         for (Table t : tables) {
-            Optional<String> v;
-            try {
-                v = t.lookup(key);
-            } catch (TableException e) {
-                throw TableException.query(spec, e.reason(), e);
-            }
+            Optional<String> v = ask(t, key);
             if (v.isPresent()) {
                 if (any) b.append(',');
                 b.append(v.get());
@@ -38,20 +29,5 @@ public final class UnionTable implements Table {
             }
         }
         return any ? Optional.of(b.toString()) : Optional.empty();
-    }
-
-    @Override
-    public String spec() {
-        return spec;
-    }
-
-    @Override
-    public boolean changed() {
-        return tables.stream().anyMatch(Table::changed);
-    }
-
-    @Override
-    public void close() {
-        tables.forEach(Table::close);
     }
 }
