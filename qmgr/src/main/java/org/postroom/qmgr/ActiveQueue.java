@@ -108,10 +108,13 @@ final class ActiveQueue {
     /** One batch: recipients that share transport and next hop. */
     private record Batch(String transport, String nexthop, List<QueuedMessage.Recipient> recipients) {}
 
+    /** A recipient that stays in the queue, with the status and reason for its defer log entry. */
+    private record Deferral(QueuedMessage.Recipient recipient, String dsn, String reason) {}
+
     /** Per-message progress across its batches. */
     private static final class Progress {
         final AtomicInteger pending = new AtomicInteger();
-        final ConcurrentLinkedQueue<Object[]> deferred = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Deferral> deferred = new ConcurrentLinkedQueue<>();
     }
 
     private boolean dispatch(QueuedMessage m, Path file, long activeAt) throws IOException {
@@ -121,8 +124,7 @@ final class ActiveQueue {
         for (QueuedMessage.Recipient r : m.recipients()) {
             ResolveReply rr = resolve(m.sender(), r.address());
             if (rr == null || rr.failed()) {
-                p.deferred.add(new Object[] {r, "4.3.0", "address resolver failure"});
-                log(m, r, "none", activeAt, "4.3.0", "deferred", "address resolver failure");
+                defer(m, r, activeAt, p, "address resolver failure");
                 continue;
             }
             String key = rr.transport() + "\0" + rr.nexthop();
@@ -172,7 +174,7 @@ final class ActiveQueue {
             limit.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            for (QueuedMessage.Recipient r : b.recipients()) p.deferred.add(new Object[] {r, "4.3.0", "interrupted"});
+            for (QueuedMessage.Recipient r : b.recipients()) p.deferred.add(new Deferral(r, "4.3.0", "interrupted"));
             return;
         }
         try {
@@ -184,23 +186,20 @@ final class ActiveQueue {
             for (QueuedMessage.Recipient r : b.recipients()) {
                 DeliveryStatus st = results.stream().filter(x -> x.offset() == r.offset()).findFirst().orElse(null);
                 if (st == null) {
-                    p.deferred.add(new Object[] {r, "4.3.0", "unknown mail transport error"});
-                    log(m, r, "none", activeAt, "4.3.0", "deferred", "unknown mail transport error");
+                    defer(m, r, activeAt, p, "unknown mail transport error");
                 } else if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) {
-                    p.deferred.add(new Object[] {r, st.dsn(), st.reason()});
+                    p.deferred.add(new Deferral(r, st.dsn(), st.reason())); // the agent logged it
                 }
             }
         } catch (Deliverer.TransportUnavailable e) {
             Msg.warn("connect to transport private/" + b.transport() + ": " + e.getMessage());
             for (QueuedMessage.Recipient r : b.recipients()) {
-                p.deferred.add(new Object[] {r, "4.3.0", "mail transport unavailable"});
-                log(m, r, "none", activeAt, "4.3.0", "deferred", "mail transport unavailable");
+                defer(m, r, activeAt, p, "mail transport unavailable");
             }
         } catch (IOException e) {
             Msg.warn(m.id() + ": transport " + b.transport() + " failed: " + e.getMessage());
             for (QueuedMessage.Recipient r : b.recipients()) {
-                p.deferred.add(new Object[] {r, "4.3.0", "unknown mail transport error"});
-                log(m, r, "none", activeAt, "4.3.0", "deferred", "unknown mail transport error");
+                defer(m, r, activeAt, p, "unknown mail transport error");
             }
         } finally {
             limit.release();
@@ -227,6 +226,12 @@ final class ActiveQueue {
         }
     }
 
+    /** Defers a recipient no agent has seen; qmgr writes its delivery line itself. */
+    private void defer(QueuedMessage m, QueuedMessage.Recipient r, long activeAt, Progress p, String reason) {
+        p.deferred.add(new Deferral(r, "4.3.0", reason));
+        log(m, r, "none", activeAt, "4.3.0", "deferred", reason);
+    }
+
     private void log(QueuedMessage m, QueuedMessage.Recipient r, String relay, long activeAt, String dsn, String status, String text) {
         long now = System.currentTimeMillis();
         Msg.info(DeliveryLog.line(m.id().value(), r.address(), r.original(), relay, m.arrivalMillis(), activeAt, now, now, now,
@@ -243,7 +248,7 @@ final class ActiveQueue {
                 return;
             }
             Path deferLog = queue.path(QueueName.DEFER, m.id());
-            for (Object[] d : p.deferred) DeferLog.append(deferLog, (QueuedMessage.Recipient) d[0], (String) d[1], (String) d[2]);
+            for (Deferral d : p.deferred) DeferLog.append(deferLog, d.recipient(), d.dsn(), d.reason());
             long nowSec = System.currentTimeMillis() / 1000;
             long age = Math.max(0, nowSec - m.createSeconds());
             Duration lifetime = m.sender().isEmpty() ? s.bounceLifetime() : s.queueLifetime();
