@@ -26,8 +26,8 @@ record LocalConfig(Path queueDirectory, String myhostname, String myorigin, Set<
 
     static final Param<List<String>> PROPAGATE_UNMATCHED_EXTENSIONS =
             Param.list("propagate_unmatched_extensions", "canonical, virtual");
-    static final Param<String> COMMAND_EXECUTION_DIRECTORY = Param.string("command_execution_directory", "");
-    static final Param<List<String>> EXPORT_ENVIRONMENT = Param.list("export_environment", "TZ MAIL_CONFIG LANG");
+    static final Param<String> COMMAND_EXECUTION_DIRECTORY = Params.COMMAND_EXECUTION_DIRECTORY;
+    static final Param<List<String>> EXPORT_ENVIRONMENT = Params.EXPORT_ENVIRONMENT;
     static final Param<String> COMMAND_EXPANSION_FILTER = Param.string("command_expansion_filter",
             "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 

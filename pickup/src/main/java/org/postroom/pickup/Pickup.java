@@ -78,7 +78,7 @@ import org.postroom.util.Printable;
  */
 public final class Pickup implements TriggerService {
     /** Not declared in Params yet; the Postfix default. */
-    static final Param<String> CONTENT_FILTER = Param.string("content_filter", "");
+    static final Param<String> CONTENT_FILTER = Params.CONTENT_FILTER;
 
     static final ServiceSpec SPEC = new ServiceSpec("pickup", List.of(Params.QUEUE_DIRECTORY, Params.MYHOSTNAME,
             Params.MAIL_NAME, Params.LINE_LENGTH_LIMIT, Params.MESSAGE_SIZE_LIMIT, Params.IPC_TIMEOUT, CONTENT_FILTER),

@@ -16,12 +16,12 @@ record VirtualConfig(String mailboxBase, List<String> mailboxMaps, List<String> 
                      int minimumUid, long mailboxLimit, MailboxLock.Settings lock, String recipientDelimiter,
                      int lineLengthLimit) {
 
-    static final Param<String> VIRTUAL_MAILBOX_BASE = Param.string("virtual_mailbox_base", "");
-    static final Param<List<String>> VIRTUAL_UID_MAPS = Param.list("virtual_uid_maps", "");
-    static final Param<List<String>> VIRTUAL_GID_MAPS = Param.list("virtual_gid_maps", "");
-    static final Param<Integer> VIRTUAL_MINIMUM_UID = Param.integer("virtual_minimum_uid", "100");
-    static final Param<Long> VIRTUAL_MAILBOX_LIMIT = Param.size("virtual_mailbox_limit", "51200000");
-    static final Param<List<String>> VIRTUAL_MAILBOX_LOCK = Param.list("virtual_mailbox_lock", "fcntl, dotlock");
+    static final Param<String> VIRTUAL_MAILBOX_BASE = Params.VIRTUAL_MAILBOX_BASE;
+    static final Param<List<String>> VIRTUAL_UID_MAPS = Params.VIRTUAL_UID_MAPS;
+    static final Param<List<String>> VIRTUAL_GID_MAPS = Params.VIRTUAL_GID_MAPS;
+    static final Param<Integer> VIRTUAL_MINIMUM_UID = Params.VIRTUAL_MINIMUM_UID;
+    static final Param<Long> VIRTUAL_MAILBOX_LIMIT = Params.VIRTUAL_MAILBOX_LIMIT;
+    static final Param<List<String>> VIRTUAL_MAILBOX_LOCK = Params.VIRTUAL_MAILBOX_LOCK;
 
     /** Every parameter virtual reads, for the skeleton's start-up validation. */
     static final List<Param<?>> PARAMS = List.of(Params.QUEUE_DIRECTORY, VIRTUAL_MAILBOX_BASE, Params.VIRTUAL_MAILBOX_MAPS,
