@@ -61,6 +61,17 @@ class PostconfIT {
                     "-e", "a=b"), null, java.util.Map.of(), Duration.ofSeconds(60));
             assertEquals(1, r.status());
             assertEquals("postconf: fatal: open " + m.root().resolve("nonexistent/main.cf") + " for reading: No such file or directory\n", r.stderr());
+            // -d needs no main.cf (Postfix's does not read it); -n does
+            String missing = m.root().resolve("nonexistent").toString();
+            r = MailSystem.run(java.util.List.of(MailSystem.DIST.resolve("bin/postconf").toString(), "-c", missing, "-d", "mail_owner"),
+                    null, java.util.Map.of(), Duration.ofSeconds(60));
+            assertEquals(0, r.status(), r.stderr());
+            assertEquals("mail_owner = postfix\n", r.stdout());
+            assertEquals("postconf: warning: open " + missing + "/master.cf: No such file or directory\n", r.stderr());
+            r = MailSystem.run(java.util.List.of(MailSystem.DIST.resolve("bin/postconf").toString(), "-c", missing, "-n"),
+                    null, java.util.Map.of(), Duration.ofSeconds(60));
+            assertEquals(1, r.status());
+            assertEquals("postconf: fatal: open " + missing + "/main.cf: No such file or directory\n", r.stderr());
 
             // unknown names and options, as Postfix reports them
             r = m.tool("postconf", null, "no_such_parameter");

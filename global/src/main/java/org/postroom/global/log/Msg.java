@@ -17,8 +17,18 @@ import org.postroom.util.Printable;
  * Text from outside must already be sanitised; this class strips CR/LF as a last defence.
  */
 public final class Msg {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH);
-    private static volatile String tag = "postfix/postroom[" + ProcessHandle.current().pid() + "]";
+    /**
+     * Made when the first line is logged: the formatter, the time zone and the process ID cost a command-line
+     * tool, which usually logs nothing, several milliseconds of its start-up.
+     */
+    private static final class Lazy {
+        static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH);
+        static final long PID = ProcessHandle.current().pid();
+    }
+
+    /** syslog_name/program; "[pid]" is added when a line is logged. */
+    private static volatile String name = "postfix/postroom";
+    private static volatile String tag;
     private static volatile String host = "localhost";
     private static volatile OutputStream sink = null;
     private static volatile boolean alsoStderr = false;
@@ -32,7 +42,8 @@ public final class Msg {
      */
     public static synchronized void init(String syslogName, String program, String myhostname, String maillogFile,
                                          boolean copyToStderr) {
-        tag = syslogName + "/" + program + "[" + ProcessHandle.current().pid() + "]";
+        name = syslogName + "/" + program;
+        tag = null;
         int dot = myhostname.indexOf('.');
         host = dot > 0 ? myhostname.substring(0, dot) : myhostname;
         alsoStderr = copyToStderr;
@@ -89,7 +100,9 @@ public final class Msg {
 
     private static void emit(String severity, String text) {
         String clean = Printable.sanitize(text);
-        String line = STAMP.format(ZonedDateTime.now()) + " " + host + " " + tag + ": " + severity + clean + "\n";
+        String t = tag;
+        if (t == null) tag = t = name + "[" + Lazy.PID + "]";
+        String line = Lazy.STAMP.format(ZonedDateTime.now()) + " " + host + " " + t + ": " + severity + clean + "\n";
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
         OutputStream s = sink;
         if (s != null) {
@@ -104,7 +117,7 @@ public final class Msg {
             err.flush();
         }
         if (alsoStderr && s != null) {
-            String prog = tag.substring(tag.lastIndexOf('/') + 1, tag.indexOf('['));
+            String prog = t.substring(t.lastIndexOf('/') + 1, t.indexOf('['));
             System.err.println(prog + ": " + severity + clean);
         }
     }

@@ -14,10 +14,14 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class Cli {
     private Cli() {}
 
+    private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+    private static final String UNUSED_CONVERTERS = "java\\.time\\..*,java\\.sql\\..*,java\\.nio\\.file\\.Path";
+
     /** Parses and runs {@code tool} (an annotated Callable, or a {@link Spec}'s model of one); returns the exit status. */
     public static int run(String prog, Object tool, String usage, int usageStatus, String[] args) {
         ToolLog.program(prog);
-        CommandLine cl = tool instanceof CommandSpec spec ? new CommandLine(spec, Spec.FACTORY) : new CommandLine(tool);
+        skipUnusedConverters();
+        CommandLine cl = tool instanceof CommandSpec spec ? new CommandLine(spec, Spec.FACTORY) : new CommandLine(tool, Spec.FACTORY);
         cl.registerConverter(Path.class, Spec.PATH);
         cl.setPosixClusteredShortOptionsAllowed(true);
         cl.setUnmatchedOptionsArePositionalParams(false);
@@ -36,6 +40,15 @@ public final class Cli {
             throw ex;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * Picocli registers converters for java.time and java.sql types by loading and initialising those
+     * classes (about 8 ms at start-up); no tool has options of those types, and Path has its own converter
+     * ({@link Spec#PATH}). Call before a CommandLine is made.
+     */
+    public static void skipUnusedConverters() {
+        if (System.getProperty(CONVERTER_EXCLUDES) == null) System.setProperty(CONVERTER_EXCLUDES, UNUSED_CONVERTERS);
     }
 
     /** getopt(3)'s complaint for a picocli parameter error, or null. */

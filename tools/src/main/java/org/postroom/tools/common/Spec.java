@@ -1,7 +1,19 @@
 package org.postroom.tools.common;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.LinkedList;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.IGetter;
@@ -25,11 +37,25 @@ public final class Spec {
         void set(String field, Object value);
     }
 
-    /** Picocli's default factory, but only set up when used: its set-up looks for Groovy on the class path (opens every jar). */
+    /**
+     * What picocli's default factory makes, without it: the collections behind multi-valued options
+     * (ArrayList, LinkedHashSet, TreeSet, LinkedList, LinkedHashMap, TreeMap, as picocli chooses them) and
+     * other classes through their no-argument constructor. Picocli's own factory looks for Groovy when it is
+     * set up, opening every jar on the class path (~3 ms at start-up).
+     */
     public static final CommandLine.IFactory FACTORY = new CommandLine.IFactory() {
         @Override
+        @SuppressWarnings("unchecked")
         public <K> K create(Class<K> cls) throws Exception {
-            return CommandLine.defaultFactory().create(cls); // not needed by these models; kept for completeness
+            if (cls.isInterface()) {
+                if (SortedSet.class.isAssignableFrom(cls)) return (K) new TreeSet<>();
+                if (Set.class.isAssignableFrom(cls)) return (K) new LinkedHashSet<>();
+                if (Queue.class.isAssignableFrom(cls)) return (K) new LinkedList<>();
+                if (Collection.class.isAssignableFrom(cls)) return (K) new ArrayList<>();
+                if (SortedMap.class.isAssignableFrom(cls)) return (K) new TreeMap<>();
+                if (Map.class.isAssignableFrom(cls)) return (K) new LinkedHashMap<>();
+            }
+            return cls.getDeclaredConstructor().newInstance();
         }
     };
 
@@ -52,6 +78,7 @@ public final class Spec {
     private final Fields fields;
 
     public Spec(String name, Object tool, Fields fields) {
+        Cli.skipUnusedConverters();
         this.spec = CommandSpec.wrapWithoutInspection(tool, FACTORY).name(name);
         this.fields = fields;
     }

@@ -156,7 +156,7 @@ public final class Postconf implements Cli.Tool {
                 else MainEditor.edit(dir.resolve("main.cf"), (mode & Mode.EDIT_CONF) != 0 ? MainEditor.EDIT
                         : (mode & Mode.EDIT_EXCL) != 0 ? MainEditor.EXCLUDE : MainEditor.COMMENT, names);
             } else {
-                Config c = Config.read(dir, dirGiven, overrides, (mode & Mode.MASTER_ANY) != 0);
+                Config c = Config.read(dir, dirGiven, overrides, (mode & Mode.MASTER_ANY) != 0, (mode & Mode.SHOW_DEFS) == 0);
                 boolean warn = !quiet;
                 if ((mode & Mode.MASTER_ANY) != 0) {
                     MasterPrinter p = new MasterPrinter(out, mode, (e, v) -> (mode & Mode.SHOW_EVAL) != 0 ? c.expand(e, v) : v);
@@ -184,7 +184,7 @@ public final class Postconf implements Cli.Tool {
 
     /** The unused-parameter warnings of "postconf >/dev/null", for postfix check. */
     public static void warnUnused(Path dir) {
-        Config c = Config.read(dir, true, List.of(), false);
+        Config c = Config.read(dir, true, List.of(), false, true);
         c.warnUnusedMain();
         c.warnUnusedMaster();
     }
@@ -229,15 +229,21 @@ public final class Postconf implements Cli.Tool {
             this.table = new ParamTable(cfg, settings, master, true);
         }
 
-        static Config read(Path dir, boolean dirGiven, List<String> overrides, boolean masterRequired) {
-            requireMainCf(dir);
+        /**
+         * Reads main.cf and master.cf. Without {@code mainRequired} (postconf -d, which shows only defaults, as
+         * Postfix's does without reading main.cf) a missing main.cf is an empty one.
+         */
+        static Config read(Path dir, boolean dirGiven, List<String> overrides, boolean masterRequired, boolean mainRequired) {
+            if (mainRequired) requireMainCf(dir);
             Map<String, String> ov = new LinkedHashMap<>();
             for (String o : overrides) {
                 int eq = o.indexOf('=');
                 if (eq <= 0) throw new Fatal("missing '=' after attribute name: \"" + o + "\"");
                 ov.put(o.substring(0, eq).strip(), o.substring(eq + 1).strip());
             }
-            MainCf cfg = MainCf.load(dir, ov, w -> ToolLog.warn(w));
+            Path mainCf = dir.resolve("main.cf");
+            MainCf cfg = mainRequired || Files.exists(mainCf) ? MainCf.load(dir, ov, w -> ToolLog.warn(w))
+                    : MainCf.parse(mainCf, "", ov, w -> ToolLog.warn(w));
             Map<String, String> file = new LinkedHashMap<>();
             cfg.settings().forEach((k, v) -> file.put(k, v.value()));
             Map<String, String> settings = new LinkedHashMap<>(file);

@@ -141,7 +141,7 @@ public final class Postqueue implements Cli.Tool, Spec.Fields {
         else {
             PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
                     false, StandardCharsets.UTF_8);
-            Listing l = json ? new JsonFormat(out) : new CompatFormat(out, longIds(cfg), ZoneId.systemDefault());
+            Listing l = json ? new JsonFormat(out) : new CompatFormat(out, longIds(cfg), ZoneId::systemDefault);
             try {
                 QueueSource.list(cfg, queue, l);
             } finally {
