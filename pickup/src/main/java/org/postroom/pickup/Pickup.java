@@ -22,11 +22,14 @@ import org.postroom.global.proto.cleanup.CleanupStatus;
 import org.postroom.global.record.RecordReader;
 import org.postroom.global.record.RecordType;
 import org.postroom.global.record.RecordWriter;
+import org.postroom.global.table.StringList;
+import org.postroom.global.table.TableException;
 import org.postroom.service.Requirement;
 import org.postroom.service.ServiceContext;
 import org.postroom.service.ServiceMain;
 import org.postroom.service.ServiceSpec;
 import org.postroom.service.TriggerService;
+import org.postroom.util.Passwd;
 import org.postroom.util.Posix;
 import org.postroom.util.Printable;
 
@@ -49,7 +52,8 @@ import org.postroom.util.Printable;
  *     may put anything there. A file is opened only if its name is a valid queue ID, it is a regular
  *     file with one link and it is marked ready (owner rwx); it is opened without following symbolic
  *     links, and the owner, mode and identity are then taken from the open file, not from its name.
- *     The owner is the only thing about the submitter that is trusted. Every record is bounded by
+ *     The owner is the only thing about the submitter that is trusted; a file whose owner is not in
+ *     authorized_submit_users is removed with a warning. Every record is bounded by
  *     line_length_limit and every segment by message_size_limit; each segment has a whitelist of
  *     record types and attributes (see MaildropCopier), so a user cannot inject, for example, a
  *     content filter or a done recipient. Pickup opens no files for writing and does not read the
@@ -73,6 +77,7 @@ import org.postroom.util.Printable;
  *     message_size_limit (10240000)            largest segment accepted (0: none)
  *     ipc_timeout (3600s)                      limit on one conversation with cleanup
  *     content_filter (empty)                   transport:destination for after-queue filtering
+ *     authorized_submit_users (static:anyone)  whose maildrop files are accepted
  * SEE ALSO
  *     cleanup(8), sendmail(1), master(8)
  */
@@ -81,7 +86,8 @@ public final class Pickup implements TriggerService {
     static final Param<String> CONTENT_FILTER = Params.CONTENT_FILTER;
 
     static final ServiceSpec SPEC = new ServiceSpec("pickup", List.of(Params.QUEUE_DIRECTORY, Params.MYHOSTNAME,
-            Params.MAIL_NAME, Params.LINE_LENGTH_LIMIT, Params.MESSAGE_SIZE_LIMIT, Params.IPC_TIMEOUT, CONTENT_FILTER),
+            Params.MAIL_NAME, Params.LINE_LENGTH_LIMIT, Params.MESSAGE_SIZE_LIMIT, Params.IPC_TIMEOUT, CONTENT_FILTER,
+            Params.AUTHORIZED_SUBMIT_USERS),
             Set.of(Requirement.SOLITARY));
 
     private static final Duration FUTURE_SLACK = Duration.ofHours(2);
@@ -97,6 +103,8 @@ public final class Pickup implements TriggerService {
     private final long sizeLimit;
     private final Duration ipcTimeout;
     private final String contentFilter;
+    /** authorized_submit_users, or null for static:anyone. */
+    private final StringList submitters;
 
     public static void main(String[] args) {
         ServiceMain.run(args, SPEC, Pickup::new);
@@ -111,6 +119,8 @@ public final class Pickup implements TriggerService {
         this.sizeLimit = cfg.get(Params.MESSAGE_SIZE_LIMIT);
         this.ipcTimeout = cfg.get(Params.IPC_TIMEOUT);
         this.contentFilter = cfg.get(CONTENT_FILTER);
+        List<String> acl = cfg.get(Params.AUTHORIZED_SUBMIT_USERS);
+        this.submitters = acl.equals(List.of("static:anyone")) ? null : new StringList(Params.AUTHORIZED_SUBMIT_USERS.name(), acl);
     }
 
     @Override
@@ -158,6 +168,8 @@ public final class Pickup implements TriggerService {
             return Disposition.REMOVE;
         }
         try (file) {
+            Disposition refused = refuse(c, file.uid());
+            if (refused != null) return refused;
             CleanupClient cleanup;
             try {
                 cleanup = CleanupClient.open(queueDir, CleanupClient.FLAG_ADD_HEADERS, ipcTimeout);
@@ -212,6 +224,24 @@ public final class Pickup implements TriggerService {
                 + (status.reason().isEmpty() ? CleanupErrors.text(status.status()) : Printable.sanitize(status.reason())));
         boolean retry = (status.status() & (CleanupStatus.STAT_WRITE | CleanupStatus.STAT_DEFER)) != 0;
         return retry ? Disposition.KEEP : Disposition.REMOVE;
+    }
+
+    /**
+     * authorized_submit_users for the file's owner: sendmail checks it, but anybody can write into maildrop
+     * without sendmail, and Postroom has no set-gid postdrop to be the only gate. Files that postsuper -r
+     * requeued (owned by mail_owner) pass. Null when the file may go on.
+     */
+    private Disposition refuse(MaildropScanner.Candidate c, int uid) {
+        if (submitters == null || uid == Posix.geteuid()) return null;
+        String name = Passwd.byUid(uid).map(Passwd.Entry::name).orElse("unknown");
+        try {
+            if (submitters.matches(name)) return null;
+        } catch (TableException e) {
+            Msg.warn(c.display() + ": uid=" + uid + ": " + Params.AUTHORIZED_SUBMIT_USERS.name() + ": " + e.getMessage());
+            return Disposition.KEEP;
+        }
+        Msg.warn(c.display() + ": uid=" + uid + ": User " + name + "(" + uid + ") is not allowed to submit mail");
+        return Disposition.REMOVE;
     }
 
     /** The file's mtime, distrusted: not more than two hours ahead (pickup_copy). */

@@ -167,6 +167,9 @@ public final class Params {
 
     // -- issue 4 (admin tools) parameters: add below this line --
     public static final Param<List<String>> FAST_FLUSH_DOMAINS = reg(Param.list("fast_flush_domains", "$relay_domains"));
+    public static final Param<List<String>> AUTHORIZED_MAILQ_USERS = reg(Param.list("authorized_mailq_users", "static:anyone"));
+    public static final Param<List<String>> AUTHORIZED_FLUSH_USERS = reg(Param.list("authorized_flush_users", "static:anyone"));
+    public static final Param<List<String>> AUTHORIZED_SUBMIT_USERS = reg(Param.list("authorized_submit_users", "static:anyone"));
     // declared in their modules (pickup, smtpd, local); listed here so that postconf knows them
     public static final Param<String> CONTENT_FILTER = reg(Param.string("content_filter", ""));
     public static final Param<Integer> REJECT_CODE = reg(Param.integer("reject_code", "554"));

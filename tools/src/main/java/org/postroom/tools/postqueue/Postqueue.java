@@ -12,6 +12,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import org.postroom.global.config.MainCf;
+import org.postroom.global.config.Param;
 import org.postroom.global.config.Params;
 import org.postroom.global.queue.MailQueue;
 import org.postroom.tools.common.Cli;
@@ -19,6 +20,9 @@ import org.postroom.tools.common.Config;
 import org.postroom.tools.common.Fatal;
 import org.postroom.tools.common.Spec;
 import org.postroom.tools.common.ToolLog;
+import org.postroom.tools.common.Uid;
+import org.postroom.tools.common.UserAcl;
+import org.postroom.util.Passwd;
 import org.postroom.util.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -45,9 +49,10 @@ import picocli.CommandLine.Model.CommandSpec;
  *     -c  Use this configuration directory (also: $MAIL_CONFIG).
  *     The listing comes from the showq(8) service on public/showq.
  * SECURITY
- *     Runs with the user's privileges; anybody may list and flush the queue, as with Postfix's default
- *     authorized_mailq_users and authorized_flush_users (static:anyone). Only root (and mail_owner) may
- *     read the queue directories themselves.
+ *     Runs with the user's privileges. authorized_mailq_users decides who may list the queue and
+ *     authorized_flush_users who may flush it (both static:anyone, everybody, by default); root and
+ *     mail_owner always may. Others get "postqueue: fatal: User NAME(UID) is not allowed to view (flush)
+ *     the mail queue" and exit 69. Only root (and mail_owner) may read the queue directories themselves.
  * DIAGNOSTICS
  *     "postqueue: fatal: usage: ..." and exit 69 for a bad or missing option. When showq cannot be
  *     reached, root gets "postqueue: warning: Mail system is down -- accessing queue directly (...)"
@@ -55,12 +60,12 @@ import picocli.CommandLine.Model.CommandSpec;
  *     (exit 69). "Cannot flush mail queue - mail system is down" (exit 69) for -f when qmgr is down.
  * BUGS
  *     There is no flush(8) daemon: -i and -s move the deferred files to incoming themselves, which
- *     needs root; other users get a full flush instead. authorized_mailq_users and
- *     authorized_flush_users are not implemented.
+ *     needs root; other users get a full flush instead.
  * CONFIGURATION PARAMETERS
  *     config_directory (/etc/postroom), queue_directory (/var/spool/postroom),
  *     hash_queue_names (deferred, defer), hash_queue_depth (1), enable_long_queue_ids (no),
- *     empty_address_recipient (MAILER-DAEMON), fast_flush_domains ($relay_domains)
+ *     empty_address_recipient (MAILER-DAEMON), fast_flush_domains ($relay_domains),
+ *     authorized_mailq_users (static:anyone), authorized_flush_users (static:anyone), mail_owner
  * SEE ALSO
  *     showq(8), qmgr(8), postsuper(1), sendmail(1)
  */
@@ -135,6 +140,8 @@ public final class Postqueue implements Cli.Tool, Spec.Fields {
         MainCf cfg = Config.load(dir, "postqueue", ExitCode.UNAVAILABLE);
         ToolLog.attach(cfg);
         MailQueue queue = Config.queue(cfg, ExitCode.UNAVAILABLE);
+        authorize(cfg, json || list ? Params.AUTHORIZED_MAILQ_USERS : Params.AUTHORIZED_FLUSH_USERS,
+                json || list ? "view" : "flush");
         if (flush) Flush.all(queue.root());
         else if (flushId != null) Flush.one(cfg, queue, flushId);
         else if (site != null) Flush.site(cfg, queue, site);
@@ -149,6 +156,23 @@ public final class Postqueue implements Cli.Tool, Spec.Fields {
             }
         }
         return ExitCode.OK;
+    }
+
+    /** authorized_mailq_users / authorized_flush_users; root and mail_owner are always admitted. */
+    private static void authorize(MainCf cfg, Param<List<String>> acl, String what) {
+        int uid = Uid.real();
+        if (uid == 0 || ownerUid(cfg) == uid) return;
+        String user;
+        try {
+            user = UserAcl.refused(cfg, acl, uid, ToolLog::warn);
+        } catch (RuntimeException e) {
+            throw new Fatal(e.getMessage(), ExitCode.UNAVAILABLE);
+        }
+        if (user != null) throw new Fatal("User " + user + "(" + uid + ") is not allowed to " + what + " the mail queue", ExitCode.UNAVAILABLE);
+    }
+
+    private static int ownerUid(MainCf cfg) {
+        return Passwd.byName(cfg.get(Params.MAIL_OWNER)).map(Passwd.Entry::uid).orElse(-1);
     }
 
     private static boolean longIds(MainCf cfg) {

@@ -48,6 +48,9 @@ import picocli.CommandLine;
  *     file is created under a fresh queue ID with mode 0600, written, fsynced and then set to 0744,
  *     which tells pickup it is complete. The submitting user is the file's owner, which a user cannot
  *     forge; what the file says is not trusted: pickup(8) checks every record of it.
+ *     authorized_submit_users (static:anyone) lists who may submit mail, root included only when
+ *     listed; others get "sendmail: fatal: User NAME(UID) is not allowed to submit mail". Since a user
+ *     can write into maildrop without sendmail, pickup(8) applies the same list to the file's owner.
  * DIAGNOSTICS
  *     Nothing is printed on success, and the exit status is 0. Problems are reported on standard error
  *     as "sendmail: fatal: sender(uid): text", e.g. "No recipient addresses found in message header",
@@ -68,6 +71,7 @@ import picocli.CommandLine;
  *     smtpd_banner ($myhostname ESMTP $mail_name), smtpd_recipient_limit (1000)   for -bs
  *     trigger_timeout (10s)                   limit on waking pickup
  *     maillog_file (empty)                    where fatal errors are also logged, if writable
+ *     authorized_submit_users (static:anyone) who may submit mail
  * SEE ALSO
  *     pickup(8), cleanup(8), postqueue(1), postalias(1), postfix(1)
  */

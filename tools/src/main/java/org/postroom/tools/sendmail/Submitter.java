@@ -15,6 +15,7 @@ import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.queue.MailQueue;
 import org.postroom.tools.common.Uid;
+import org.postroom.tools.common.UserAcl;
 import org.postroom.util.Passwd;
 
 /** Carries out an {@link Invocation}: queue a message, run an SMTP session, or run another command. */
@@ -53,6 +54,7 @@ final class Submitter {
 
     private int enqueue(MainCf cfg, Invocation inv) throws Fatal {
         int uid = Uid.real();
+        authorize(cfg, uid);
         Optional<Passwd.Entry> pw = Passwd.byUid(uid);
         Postdrop.Envelope env = envelope(inv, uid, pw.map(Passwd.Entry::name).orElse(null), fullName(pw));
         String sender = env.sender();
@@ -96,6 +98,7 @@ final class Submitter {
     private int standalone(MainCf cfg, Invocation inv) throws Fatal {
         if (!inv.recipients().isEmpty()) throw new Fatal("stand-alone mode requires no recipient");
         int uid = Uid.real();
+        authorize(cfg, uid);
         SmtpSession session = new SmtpSession(cfg.get(Params.MYHOSTNAME), cfg.get(Params.SMTPD_BANNER),
                 cfg.get(Params.MESSAGE_SIZE_LIMIT), cfg.get(Params.SMTPD_RECIPIENT_LIMIT));
         Path queueDir = queueDirectory(cfg);
@@ -107,6 +110,12 @@ final class Submitter {
             // the client went away
         }
         return 0;
+    }
+
+    /** authorized_submit_users (no exception for root, as in Postfix). */
+    private static void authorize(MainCf cfg, int uid) throws Fatal {
+        String user = UserAcl.refused(cfg, Params.AUTHORIZED_SUBMIT_USERS, uid, Diagnostics::warn);
+        if (user != null) throw new Fatal("User " + user + "(" + uid + ") is not allowed to submit mail");
     }
 
     static Postdrop postdrop(MainCf cfg, int uid) {

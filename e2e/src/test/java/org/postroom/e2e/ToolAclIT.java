@@ -1,0 +1,106 @@
+package org.postroom.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.postroom.testkit.WaitFor;
+
+/**
+ * authorized_mailq_users, authorized_flush_users and authorized_submit_users, as Postfix 3.7 words and
+ * exits (checked against Debian's postqueue and sendmail): tools run as other users with runuser(1), so
+ * this needs root (as CI runs).
+ */
+class ToolAclIT {
+    @Test
+    void userListsDecideWhoMayListFlushAndSubmit() throws Exception {
+        assumeTrue(MailSystem.isRoot(), "runs tools as other users: needs root");
+        int nobody = uid("nobody");
+        int daemon = uid("daemon");
+        try (MailSystem m = MailSystem.create("""
+                authorized_mailq_users = root
+                authorized_flush_users = !nobody, static:anyone
+                authorized_submit_users = !nobody, static:anyone
+                """)) {
+            m.start();
+            // listing: only root (and mail_owner, always)
+            for (String mode : List.of("-p", "-j")) {
+                MailSystem.Result r = as(m, "nobody", "postqueue", null, mode);
+                assertEquals(69, r.status(), r.stderr());
+                assertEquals("postqueue: fatal: User nobody(" + nobody + ") is not allowed to view the mail queue\n", r.stderr());
+                assertEquals("", r.stdout());
+            }
+            MailSystem.Result r = as(m, "daemon", "mailq", null);
+            assertEquals("postqueue: fatal: User daemon(" + daemon + ") is not allowed to view the mail queue\n", r.stderr());
+            r = as(m, "postroom", "postqueue", null, "-p");
+            assertEquals(0, r.status(), r.stderr());
+            assertEquals("Mail queue is empty\n", r.stdout());
+            r = m.tool("postqueue", null, "-p");
+            assertEquals("Mail queue is empty\n", r.stdout());
+            // flushing: everybody but nobody
+            r = as(m, "nobody", "postqueue", null, "-f");
+            assertEquals(69, r.status());
+            assertEquals("postqueue: fatal: User nobody(" + nobody + ") is not allowed to flush the mail queue\n", r.stderr());
+            r = as(m, "daemon", "postqueue", null, "-f");
+            assertEquals(0, r.status(), r.stderr());
+            // submission: refused before anything is written; root is not exempt in Postfix, nor here
+            String message = "Subject: acl\n\nbody\n";
+            r = as(m, "nobody", "sendmail", message, "-f", "n@example.org", "root");
+            assertEquals(75, r.status());
+            assertEquals("sendmail: fatal: User nobody(" + nobody + ") is not allowed to submit mail\n", r.stderr());
+            r = as(m, "nobody", "sendmail", "", "-bs");
+            assertEquals(75, r.status());
+            assertEquals("sendmail: fatal: User nobody(" + nobody + ") is not allowed to submit mail\n", r.stderr());
+            assertEquals(List.of(), maildrop(m));
+            r = as(m, "daemon", "sendmail", message, "-f", "d@example.org", "root");
+            assertEquals(0, r.status(), r.stderr());
+            WaitFor.condition("daemon's message delivered", Duration.ofSeconds(60),
+                    () -> m.log().contains("uid=" + daemon + " from=<d@example.org>") && m.log().contains("status=sent"));
+
+            // a file put into maildrop without sendmail is judged by its owner in pickup
+            m.stop();
+            r = as(m, "daemon", "sendmail", message, "-f", "sneaky@example.org", "root");
+            assertEquals(0, r.status(), r.stderr());
+            List<Path> waiting = maildrop(m);
+            assertEquals(1, waiting.size());
+            Files.setAttribute(waiting.get(0), "unix:uid", nobody);
+            m.start();
+            WaitFor.condition("pickup removes nobody's file", Duration.ofSeconds(60), () -> maildrop(m).isEmpty()
+                    && m.log().contains(": uid=" + nobody + ": User nobody(" + nobody + ") is not allowed to submit mail"));
+            assertFalse(m.log().contains("from=<sneaky@example.org>"), m.log());
+            assertTrue(m.log().contains("warning: maildrop/" + waiting.get(0).getFileName() + ": uid=" + nobody), m.log());
+        }
+    }
+
+    private static MailSystem.Result as(MailSystem m, String user, String tool, String stdin, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("runuser", "-u", user, "--", MailSystem.DIST.resolve("bin/" + tool).toString()));
+        cmd.addAll(List.of(args));
+        return MailSystem.run(cmd, stdin, Map.of("MAIL_CONFIG", m.etc().toString()), Duration.ofSeconds(60));
+    }
+
+    private static List<Path> maildrop(MailSystem m) {
+        try (Stream<Path> s = Files.list(m.root().resolve("queue/maildrop"))) {
+            return s.toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static int uid(String user) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+            String[] f = line.split(":");
+            if (f.length > 2 && f[0].equals(user)) return Integer.parseInt(f[2]);
+        }
+        throw new AssertionError("no passwd entry for " + user);
+    }
+}
