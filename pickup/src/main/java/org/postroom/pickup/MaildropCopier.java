@@ -15,10 +15,10 @@ import org.postroom.util.Printable;
  * bounded by line_length_limit, every segment by message_size_limit, and each segment has a whitelist:
  * <ul>
  * <li>envelope: {@code T C V i n} are read and dropped (pickup writes its own arrival time), {@code F S R}
- * are copied if free of control characters, {@code A} only for rewrite_context, encoding, envid and
+ * are copied if free of control characters, {@code O} too but only from a file that postsuper -r wrote, {@code A} only for rewrite_context, encoding, envid and
  * notify_flags with sane values; {@code M} ends it;</li>
  * <li>content: {@code N L}; {@code X} ends it;</li>
- * <li>extracted: {@code R A}; {@code E} ends it.</li>
+ * <li>extracted: {@code R A} (and {@code O} as above); {@code E} ends it.</li>
  * </ul>
  * Anything else makes the file malformed; it is then removed without notifying the sender.
  */
@@ -36,15 +36,21 @@ final class MaildropCopier {
     private final int uid;
     private final int lineLimit;
     private final long sizeLimit;
+    private final boolean requeued;
 
-    /** {@code id} is cleanup's queue ID, for log lines. {@code sizeLimit} 0 means no limit. */
-    MaildropCopier(RecordReader in, RecordWriter out, String id, int uid, int lineLimit, long sizeLimit) {
+    /**
+     * {@code id} is cleanup's queue ID, for log lines. {@code sizeLimit} 0 means no limit. {@code requeued}:
+     * the file was written by postsuper -r (owned by mail_owner, which no user can fake), so it may also
+     * carry the original recipient (O) of each recipient.
+     */
+    MaildropCopier(RecordReader in, RecordWriter out, String id, int uid, int lineLimit, long sizeLimit, boolean requeued) {
         this.in = in;
         this.out = out;
         this.id = id;
         this.uid = uid;
         this.lineLimit = lineLimit;
         this.sizeLimit = sizeLimit;
+        this.requeued = requeued;
     }
 
     /** Copies the envelope up to, not including, the M record; returns the envelope sender. */
@@ -62,6 +68,7 @@ final class MaildropCopier {
                     out.put(RecordType.FROM, clean(r));
                 }
                 case RCPT -> out.put(RecordType.RCPT, clean(r));
+                case ORCP -> originalRecipient(r);
                 case ATTR -> context |= attribute(r).equals("rewrite_context");
                 default -> throw malformed(r);
             }
@@ -91,6 +98,7 @@ final class MaildropCopier {
         for (Record r = next(start); r.type() != RecordType.END; r = next(start)) {
             switch (r.type()) {
                 case RCPT -> out.put(RecordType.RCPT, clean(r));
+                case ORCP -> originalRecipient(r);
                 case ATTR -> attribute(r);
                 default -> throw malformed(r);
             }
@@ -134,6 +142,12 @@ final class MaildropCopier {
         }
         out.attr(name, value);
         return name;
+    }
+
+    /** An O record: only in a requeued file (sendmail never writes one). */
+    private void originalRecipient(Record r) throws IOException, Malformed {
+        if (!requeued) throw malformed(r);
+        out.put(RecordType.ORCP, clean(r));
     }
 
     /** The data of an address or name record, which must not hold control characters. */

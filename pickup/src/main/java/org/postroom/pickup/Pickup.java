@@ -192,13 +192,13 @@ public final class Pickup implements TriggerService {
         Instant arrival = arrival(id, c, file.mtime().toInstant());
         RecordReader in = new RecordReader(new BufferedInputStream(Channels.newInputStream(file.channel()), 65536));
         RecordWriter out = cleanup.records();
-        MaildropCopier copier = new MaildropCopier(in, out, id, uid, lineLimit, sizeLimit);
+        // postsuper -r leaves mail_owner's files without world read: log the old queue ID (pickup.c MAIL_IS_REQUEUED)
+        boolean requeued = uid == Posix.geteuid() && (file.mode() & 0004) == 0;
+        MaildropCopier copier = new MaildropCopier(in, out, id, uid, lineLimit, sizeLimit, requeued);
         try {
             out.put(RecordType.TIME, arrival.getEpochSecond() + " " + arrival.getNano() / 1000);
             if (!contentFilter.isEmpty()) out.put(RecordType.FILT, contentFilter);
             String sender = copier.envelope();
-            // postsuper -r leaves mail_owner's files without world read: log the old queue ID (pickup.c MAIL_IS_REQUEUED)
-            boolean requeued = uid == Posix.geteuid() && (file.mode() & 0004) == 0;
             Msg.info(id + ": uid=" + uid + " from=<" + Printable.sanitize(sender) + ">"
                     + (requeued ? " orig_id=" + c.name() : ""));
             out.put(RecordType.MESG, "");

@@ -125,6 +125,8 @@ class PickupTest {
                         "uid=UID: unexpected or malformed record type -1"),
                 new Case("line break in recipient", "S a\nR b\\nRCPT TO:<c>\nM\nX\nE\n", "(aborted)",
                         "uid=UID: unexpected or malformed record type 82"),
+                new Case("original recipient from a user", "S a\nO boss@example.org\nR c\nM\nX\nE\n", "(aborted)",
+                        "uid=UID: unexpected or malformed record type 79"),
                 new Case("two senders", "S a\nS b\nR c\nM\nX\nE\n", "(aborted)",
                         "uid=UID: unexpected or malformed record type 83"),
                 new Case("no sender", "R c\nM\nX\nE\n", "(aborted)", "ABC123: uid=UID: no envelope sender"));
@@ -141,6 +143,21 @@ class PickupTest {
         got = String.join("|", got.lines().skip(1).filter(l -> !l.startsWith("T ")).map(PickupTest::shortReceived).toList());
         assertEquals(c.forwarded(), got);
         if (c.warning() != null) assertTrue(logText().contains("warning: " + c.warning().replace("UID", String.valueOf(uid))), logText());
+    }
+
+    @Test
+    void requeuedFilesKeepOriginalRecipients() throws IOException {
+        // postsuper -r: owned by mail_owner (pickup's own user here) and not world-readable
+        Path f = drop("74AB3160019", "T 1795288289 0\nS a@example.org\nO list@example.org\nR bob@example.net\nM\nN x\nX\n"
+                + "O alias@example.org\nR carol@example.net\nE\n");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwx------"));
+        pickup(Map.of()).scan();
+        assertFalse(Files.exists(f));
+        String got = masked(cleanup.transcripts().get(0));
+        got = String.join("|", got.lines().skip(1).filter(l -> !l.startsWith("T ")).map(PickupTest::shortReceived).toList());
+        assertEquals("S a@example.org|O list@example.org|R bob@example.net|A rewrite_context=local|M |N Received:|N \\t|N x|X "
+                + "|O alias@example.org|R carol@example.net|E ", got);
+        assertTrue(logText().contains("ABC123: uid=" + uid + " from=<a@example.org> orig_id=74AB3160019"), logText());
     }
 
     @Test

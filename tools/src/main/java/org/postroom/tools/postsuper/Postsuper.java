@@ -57,8 +57,7 @@ import picocli.CommandLine.Parameters;
  *     usage errors as getopt(3) prints them. Exit 0 when done, even when nothing matched.
  * BUGS
  *     -e and -f (force-expire) are not implemented: qmgr does not honour the force-expire mode bit.
- *     A requeued message loses its original-recipient and DSN records (pickup accepts only what
- *     sendmail writes). A crash during -r can leave the message both on hold and in maildrop.
+ *     A crash during -r can leave the message both on hold and in maildrop.
  * CONFIGURATION PARAMETERS
  *     config_directory (/etc/postroom), queue_directory (/var/spool/postroom), mail_owner (postfix),
  *     hash_queue_names (deferred, defer), hash_queue_depth (1), line_length_limit (2048)

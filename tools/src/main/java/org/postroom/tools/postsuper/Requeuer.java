@@ -24,10 +24,11 @@ import org.postroom.global.record.RecordWriter;
 
 /**
  * Rewrites a queue file as a maildrop file that pickup(8) accepts (the record set sendmail writes, spec
- * 3.4): {@code T A F S [A] R... M N/L... X R... E}. Done and cancelled recipients are left out; the
+ * 3.4, plus each recipient's original address, which pickup takes only from mail_owner's files):
+ * {@code T A F S [A] [O] R... M N/L... X [O] R... E}. Done and cancelled recipients are left out; the
  * arrival time is kept (as the file's mtime, which pickup uses); the file is owned by mail_owner with mode
- * 0700 and named by the old queue ID, so that pickup logs {@code orig_id=OLDID}. Original-recipient,
- * DSN and other internal records are not carried over: pickup would refuse them.
+ * 0700 and named by the old queue ID, so that pickup logs {@code orig_id=OLDID}. Other internal records
+ * (content filter, redirect, delay warnings, DSN records cleanup does not keep) are not carried over.
  */
 final class Requeuer {
     private final QueueFiles files;
@@ -54,6 +55,7 @@ final class Requeuer {
             RecordWriter w = new RecordWriter(os);
             Segment seg = Segment.ENVELOPE;
             String notify = null;
+            byte[] orig = null;
             boolean encoding = false;
             for (Record rec = r.next(maxRecord); ; rec = r.next(maxRecord)) {
                 if (rec == null) throw new RecordException("premature end of queue file " + source);
@@ -76,13 +78,19 @@ final class Requeuer {
                                     w.put(t, rec.data());
                                 }
                             }
+                            case ORCP -> orig = rec.data();
                             case RCPT -> {
                                 if (notify != null) w.attr("notify_flags", notify.substring(notify.indexOf('=') + 1));
                                 notify = null;
+                                if (orig != null) w.put(RecordType.ORCP, orig);
+                                orig = null;
                                 w.put(t, rec.data());
                                 live++;
                             }
-                            case DONE, DRCP -> notify = null;
+                            case DONE, DRCP -> {
+                                notify = null;
+                                orig = null;
+                            }
                             case MESG -> {
                                 w.put(t, rec.data());
                                 seg = Segment.CONTENT;
@@ -98,7 +106,11 @@ final class Requeuer {
                         }
                     }
                     case EXTRACTED -> {
-                        if (t == RecordType.RCPT) {
+                        if (t == RecordType.ORCP) orig = rec.data();
+                        else if (t == RecordType.DONE || t == RecordType.DRCP) orig = null;
+                        else if (t == RecordType.RCPT) {
+                            if (orig != null) w.put(RecordType.ORCP, orig);
+                            orig = null;
                             w.put(t, rec.data());
                             live++;
                         }

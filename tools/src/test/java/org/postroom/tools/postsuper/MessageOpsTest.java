@@ -93,8 +93,8 @@ class MessageOpsTest {
                 if (rec.type().code == 'R') rcpts.add(rec.text());
             }
         }
-        // postdrop's record set: envelope T A F S R, content N/L, extracted, end
-        assertEquals("TAFSRRMNNNLNNNNXE", types.toString());
+        // postdrop's record set (envelope T A F S R, content N/L, extracted, end) and each recipient's original address
+        assertEquals("TAFSORORMNNNLNNNNXE", types.toString());
         assertEquals(List.of("bob@remote.example.net", "carol@remote.example.net"), rcpts);
     }
 
