@@ -37,6 +37,7 @@ public final class AttrReader {
     }
 
     private String string(boolean atStart) throws IOException {
+        if (in instanceof IpcInput fast) return fast.readNulTerminated(maxString, atStart);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         while (true) {
             int c = in.read();

@@ -1,6 +1,5 @@
 package org.postroom.global.ipc;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -42,7 +41,7 @@ public final class IpcChannel implements Closeable {
 
     public IpcChannel(SocketChannel channel) {
         this.channel = channel;
-        this.in = new BufferedInputStream(Channels.newInputStream(channel), 65536);
+        this.in = new IpcInput(Channels.newInputStream(channel), 65536);
         this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 65536);
     }
 

@@ -45,7 +45,7 @@ final class QueueSource {
         }
         try (ch) {
             ShowqProtocol.Reader r = new ShowqProtocol.Reader(
-                    new java.io.BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
+                    new org.postroom.global.ipc.IpcInput(Channels.newInputStream(ch), 1 << 16));
             for (QueueEntry e = r.next(); e != null; e = r.next()) listing.entry(e);
         } catch (ProtocolException e) {
             throw new Fatal(e.getMessage(), ExitCode.SOFTWARE);

@@ -21,6 +21,7 @@ final class DeferLog {
     /** Entries in file order, later duplicates of a recipient replacing earlier ones; empty when no log. */
     static List<Entry> read(Path file) throws IOException {
         String text;
+        if (!Files.exists(file)) return List.of(); // the usual case: no exception for each message of a listing
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {

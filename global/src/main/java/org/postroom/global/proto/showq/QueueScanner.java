@@ -50,9 +50,12 @@ public final class QueueScanner {
     }
 
     public void scan(Sink sink) throws IOException {
+        // which messages have a defer log, from one walk of defer/ rather than one lookup per message; a log
+        // written after this walk is shown by the next listing
+        Set<QueueId> logged = new HashSet<>(queue.list(QueueName.DEFER));
         for (QueueName q : ORDER) {
             for (QueueId id : queue.list(q)) {
-                QueueEntry e = read(q, id);
+                QueueEntry e = read(q, id, logged.contains(id));
                 if (e != null) sink.accept(e);
             }
         }
@@ -60,6 +63,10 @@ public final class QueueScanner {
 
     /** One message, or null when it is not (or no longer) a ready queue file. */
     public QueueEntry read(QueueName q, QueueId id) throws IOException {
+        return read(q, id, true);
+    }
+
+    private QueueEntry read(QueueName q, QueueId id, boolean deferLog) throws IOException {
         Path file = queue.path(q, id);
         Envelope env;
         try {
@@ -74,7 +81,7 @@ public final class QueueScanner {
         List<QueueEntry.Recipient> rcpts = new ArrayList<>();
         Set<Long> logged = new HashSet<>();
         Set<String> loggedAddr = new HashSet<>();
-        for (DeferLog.Entry d : DeferLog.read(queue.path(QueueName.DEFER, id))) {
+        for (DeferLog.Entry d : deferLog ? DeferLog.read(queue.path(QueueName.DEFER, id)) : List.<DeferLog.Entry>of()) {
             rcpts.add(new QueueEntry.Recipient(ExternalAddress.of(d.recipient()), d.reason()));
             if (d.offset() >= 0) logged.add(d.offset());
             else loggedAddr.add(d.recipient());
