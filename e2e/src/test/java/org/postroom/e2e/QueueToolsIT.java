@@ -131,6 +131,46 @@ class QueueToolsIT {
         }
     }
 
+    /**
+     * postsuper -e and -f as Postfix 3.7 prints them; the marked messages show "#" in mailq and qmgr returns
+     * them at their next attempt (here: postqueue -f) without trying to deliver them.
+     */
+    @Test
+    void forceExpire() throws Exception {
+        try (MailSystem m = MailSystem.create("minimal_backoff_time = 300s\nmaximal_backoff_time = 4000s\nqueue_run_delay = 300s")) {
+            m.start();
+            for (int i = 0; i < 3; i++) submit(m, "exp" + i + "@example.org", List.of("bob@remote.example.net"));
+            WaitFor.condition("3 deferred", Duration.ofSeconds(60), () -> ids(m, "deferred").size() == 3
+                    && count(m.log(), "status=deferred (mail transport unavailable)") >= 3);
+            List<String> all = ids(m, "deferred");
+            String a = all.get(0), b = all.get(1), c = all.get(2);
+            MailSystem.Result r = m.tool("postsuper", null, "-e", a);
+            assertEquals("postsuper: " + a + ": expired\npostsuper: Force-expired: 1 message\n", r.stderr());
+            assertEquals("postsuper: Force-expired: 0 messages\n", m.tool("postsuper", null, "-e", a).stderr());
+            assertEquals("postsuper: " + b + ": placed on hold\npostsuper: Placed on hold: 1 message\n",
+                    m.tool("postsuper", null, "-h", b).stderr());
+            r = m.tool("postsuper", null, "-f", b);
+            assertEquals("postsuper: " + b + ": expired\npostsuper: " + b + ": released from hold\n"
+                    + "postsuper: Force-expired: 1 message\npostsuper: Released from hold: 1 message\n", r.stderr());
+            r = m.tool("postsuper", null, "-f", "../x");
+            assertEquals("postsuper: warning: invalid mail queue id: ../x\npostsuper: warning: invalid mail queue id: ../x\n"
+                    + "postsuper: Force-expired: 0 messages\npostsuper: Released from hold: 0 messages\n", r.stderr());
+            String q = m.tool("mailq", null).stdout();
+            assertTrue(q.contains("\n" + a + "#") && q.contains("\n" + b + "#") && q.contains("\n" + c + " "), q);
+            assertEquals(0, m.tool("postqueue", null, "-f").status());
+            WaitFor.condition("expired ones returned, the other deferred again", Duration.ofSeconds(60),
+                    () -> m.log().contains(a + ": removed") && m.log().contains(b + ": removed")
+                            && count(m.log(), c + ": to=<bob@remote.example.net>") >= 2);
+            for (String x : List.of(a, b)) {
+                assertTrue(Pattern.compile(Pattern.quote(x) + ": from=<exp\\d@example\\.org>, status=force-expired, returned to sender")
+                        .matcher(m.log()).find(), m.log());
+                assertEquals(1, count(m.log(), x + ": to=<"), "no delivery attempt after the expiry: " + x);
+            }
+            assertEquals(2, count(m.log(), ", status=force-expired, returned to sender"));
+            assertEquals(List.of(c), live(m));
+        }
+    }
+
     private static void submit(MailSystem m, String from, List<String> to) throws IOException {
         try (RawSmtp s = new RawSmtp(m.port())) {
             s.reply();

@@ -86,6 +86,13 @@ final class ActiveQueue {
             }
             Msg.info(id + ": from=<" + Printable.sanitize(m.sender()) + ">, size=" + m.size() + ", nrcpt="
                     + m.totalRecipients() + " (queue active)");
+            if (MailQueue.isForceExpired(file)) {
+                // postsuper -e/-f: no delivery attempt (there is no bounce service yet to send the notice)
+                Msg.info(id + ": from=<" + Printable.sanitize(m.sender()) + ">, status=force-expired, returned to sender");
+                queue.remove(QueueName.ACTIVE, id);
+                Msg.info(id + ": removed");
+                return;
+            }
             started = dispatch(m, file, activeAt);
         } finally {
             if (!started) {

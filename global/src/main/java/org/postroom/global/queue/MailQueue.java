@@ -152,9 +152,27 @@ public final class MailQueue {
         Files.setPosixFilePermissions(p, MODE_READY);
     }
 
-    /** "Ready" means exactly owner rwx; files in other modes are still being written. */
+    /** "Ready" means owner rwx; files without the x bit are still being written. */
     public static boolean isReady(Path p) throws IOException {
-        return Files.getPosixFilePermissions(p).equals(MODE_READY);
+        return Files.getPosixFilePermissions(p).containsAll(MODE_READY);
+    }
+
+    /**
+     * The force-expire mark that postsuper -e/-f sets (Postfix's MAIL_QUEUE_STAT_EXPIRE, group execute):
+     * qmgr returns such a message to its sender at its next delivery attempt instead of delivering it.
+     */
+    public static final PosixFilePermission EXPIRE_MARK = PosixFilePermission.GROUP_EXECUTE;
+
+    public static boolean isForceExpired(Path p) throws IOException {
+        return Files.getPosixFilePermissions(p).contains(EXPIRE_MARK);
+    }
+
+    /** Sets the force-expire mark; false when it was already set. */
+    public static boolean markForceExpired(Path p) throws IOException {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+        if (!perms.add(EXPIRE_MARK)) return false;
+        Files.setPosixFilePermissions(p, perms);
+        return true;
     }
 
     /** fsyncs a directory so that a rename into it survives a crash. */

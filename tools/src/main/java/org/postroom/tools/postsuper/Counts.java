@@ -6,6 +6,7 @@ final class Counts {
     int deleted;
     int held;
     int released;
+    int expired;
     int inodeFixed;
     int inodeMismatch;
     int positionMismatch;

@@ -1,8 +1,10 @@
 package org.postroom.tools.postsuper;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import org.postroom.global.queue.MailQueue;
 import org.postroom.global.queue.QueueId;
 import org.postroom.global.queue.QueueName;
 import org.postroom.global.log.Msg;
@@ -10,7 +12,7 @@ import org.postroom.tools.common.Fatal;
 import org.postroom.tools.common.ToolLog;
 
 /**
- * The per-ID operations (postsuper.c delete_one, requeue_one, hold_one, release_one). Each looks for the
+ * The per-ID operations (postsuper.c delete_one, requeue_one, hold_one, release_one, expire_one). Each looks for the
  * ID in the given queues, twice, because the file may move between queues while it looks (qmgr moving
  * it between incoming, active and deferred). Each prints "ID: verb" for a message it acted on and
  * returns 1, or returns 0 silently when the ID is not there.
@@ -28,7 +30,13 @@ final class MessageOps {
     }
 
     /** The operations, as the command line names them. */
-    enum Op { DELETE, REQUEUE, HOLD, RELEASE }
+    enum Op { DELETE, REQUEUE, HOLD, RELEASE, EXPIRE, EXPIRE_RELEASE }
+
+    /** Where -e and -f look by default (postsuper.c: hold, incoming, active, deferred). */
+    static final List<QueueName> EXPIRE_QUEUES = List.of(QueueName.HOLD, QueueName.INCOMING, QueueName.ACTIVE, QueueName.DEFERRED);
+
+    /** What one -f did: force-expired (0 or 1) and released from hold (0 or 1). */
+    record ExpireRelease(int expired, int released) {}
 
     int apply(Op op, List<QueueName> queues, String id) {
         return apply(op, queues, id, true);
@@ -47,7 +55,43 @@ final class MessageOps {
             case REQUEUE -> requeue(queues, qid);
             case HOLD -> hold(queues, qid);
             case RELEASE -> release(queues, qid);
+            case EXPIRE -> expire(queues, qid);
+            case EXPIRE_RELEASE -> throw new IllegalArgumentException("use expireRelease");
         };
+    }
+
+    /** -f: force-expire the message, then release it if it is on hold. */
+    ExpireRelease expireRelease(List<QueueName> queues, String id, boolean announce) {
+        this.announce = announce;
+        if (!QueueId.valid(id)) {
+            ToolLog.warn("invalid mail queue id: " + id); // once for the expiry and once for the release, as postsuper.c
+            ToolLog.warn("invalid mail queue id: " + id);
+            return new ExpireRelease(0, 0);
+        }
+        QueueId qid = new QueueId(id);
+        return new ExpireRelease(expire(queues, qid), release(queues, qid));
+    }
+
+    /** Sets the force-expire mark (postsuper.c expire_one); 0 when the message is not there or already marked. */
+    private int expire(List<QueueName> queues, QueueId id) {
+        for (int tries = 0; tries < 2; tries++) {
+            for (QueueName q : queues) {
+                if (q == QueueName.MAILDROP || !isMessageQueue(q)) continue;
+                Path p = files.queue().path(q, id);
+                if (!ok(p)) continue;
+                try {
+                    if (!MailQueue.markForceExpired(p)) return 0;
+                } catch (NoSuchFileException e) {
+                    continue; // moved on by qmgr: look again
+                } catch (IOException e) {
+                    ToolLog.warn(id + ": cannot set the force-expire mark: " + e.getMessage());
+                    return 0;
+                }
+                if (announce) ToolLog.info(id + ": expired");
+                return 1;
+            }
+        }
+        return 0;
     }
 
     private int delete(List<QueueName> queues, QueueId id) {

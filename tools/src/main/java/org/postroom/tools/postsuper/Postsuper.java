@@ -30,13 +30,19 @@ import picocli.CommandLine.Parameters;
  * NAME
  *     postsuper - Postroom superintendent
  * SYNOPSIS
- *     postsuper [-psSv] [-c config_dir] [-d queue_id] [-h queue_id] [-H queue_id] [-r queue_id] [queue...]
+ *     postsuper [-psSv] [-c config_dir] [-d queue_id] [-e queue_id] [-f queue_id] [-h queue_id] [-H queue_id]
+ *               [-r queue_id] [queue...]
  * DESCRIPTION
  *     -d ID    Delete the message (default queues: hold, incoming, active, deferred) with its defer,
  *              bounce and trace logs. "-d ALL" deletes every message; "-d ALL deferred" only those in
  *              deferred. ALL must be upper case. "-" reads queue IDs from standard input.
  *     -h ID    Put on hold (from incoming, active, deferred). Maildrop mail cannot be held.
  *     -H ID    Release from hold into deferred.
+ *     -e ID    Force-expire (default queues: hold, incoming, active, deferred): the file gets the
+ *              force-expire mark (group execute) and qmgr returns the message to its sender at its next
+ *              delivery attempt instead of delivering it ("status=force-expired"). A held message is
+ *              not attempted until it is released.
+ *     -f ID    As -e, and release the message from hold.
  *     -r ID    Requeue: pickup(8) and cleanup(8) copy the message into a new queue file with a new ID,
  *              so that address rewriting is applied again; the arrival time is kept; pickup logs
  *              "NEWID: uid=U from=<s> orig_id=OLDID".
@@ -45,7 +51,8 @@ import picocli.CommandLine.Parameters;
  *     -p       Purge temporary files older than a day.
  *     With no option, postsuper does -s and -p over all queues. -s, -p and the ALL forms run before
  *     the per-ID operations. Summaries go to standard error: "Deleted: N messages", "Placed on hold:
- *     N messages", "Released from hold: N messages", "Requeued: N messages".
+ *     N messages", "Released from hold: N messages", "Requeued: N messages", "Force-expired: N
+ *     messages", in Postfix's order (requeue, delete, expire, hold, release).
  * SECURITY
  *     Root only (or the mail_owner of an instance that runs without root). Safe while the mail system
  *     runs: every move is one rename, so a message is always in exactly one queue; a requeued message
@@ -56,7 +63,8 @@ import picocli.CommandLine.Parameters;
  *     directory name: NAME", "postsuper: fatal: use of this command is reserved for the superuser",
  *     usage errors as getopt(3) prints them. Exit 0 when done, even when nothing matched.
  * BUGS
- *     -e and -f (force-expire) are not implemented: qmgr does not honour the force-expire mode bit.
+ *     A force-expired message is logged as returned to sender, but no non-delivery notice is sent
+ *     yet (there is no bounce(8) service).
  *     A crash during -r can leave the message both on hold and in maildrop.
  * CONFIGURATION PARAMETERS
  *     config_directory (/etc/postroom), queue_directory (/var/spool/postroom), mail_owner (postfix),
@@ -66,7 +74,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "postsuper")
 public final class Postsuper implements Cli.Tool {
-    static final String USAGE = "postsuper [-c config_dir] [-d queue_id (delete)] [-h queue_id (hold)] "
+    static final String USAGE = "postsuper [-c config_dir] [-d queue_id (delete)] [-e queue_id (expire)] "
+            + "[-f queue_id (expire and/or un-hold)] [-h queue_id (hold)] "
             + "[-H queue_id (un-hold)] [-p (purge temporary files)] [-r queue_id (requeue)] [-s (structure fix)] "
             + "[-S (redundant structure fix)][-v (verbose)] [queue...]";
 
@@ -80,6 +89,8 @@ public final class Postsuper implements Cli.Tool {
     @Option(names = "-h") List<String> hold = new ArrayList<>();
     @Option(names = "-H") List<String> release = new ArrayList<>();
     @Option(names = "-r") List<String> requeue = new ArrayList<>();
+    @Option(names = "-e") List<String> expire = new ArrayList<>();
+    @Option(names = "-f") List<String> expireRelease = new ArrayList<>();
     @Option(names = "-p") boolean purge;
     @Option(names = {"-s", "-S"}) boolean structure;
     @Option(names = "-v") boolean[] verbose;
@@ -117,12 +128,15 @@ public final class Postsuper implements Cli.Tool {
 
         int action = (structure ? Sweep.STRUCT : 0) | (purge ? Sweep.PURGE : 0)
                 | (delete.contains("ALL") ? Sweep.DELETE_ALL : 0) | (requeue.contains("ALL") ? Sweep.REQUEUE_ALL : 0)
-                | (hold.contains("ALL") ? Sweep.HOLD_ALL : 0) | (release.contains("ALL") ? Sweep.RELEASE_ALL : 0);
-        boolean byId = ids(delete) || ids(requeue) || ids(hold) || ids(release);
+                | (hold.contains("ALL") ? Sweep.HOLD_ALL : 0) | (release.contains("ALL") ? Sweep.RELEASE_ALL : 0)
+                | (expire.contains("ALL") ? Sweep.EXPIRE_ALL : 0) | (expireRelease.contains("ALL") ? Sweep.EXPIRE_RELEASE_ALL : 0);
+        boolean byId = ids(delete) || ids(requeue) || ids(hold) || ids(release) || ids(expire) || ids(expireRelease);
         if (action == 0 && !byId) action = Sweep.STRUCT | Sweep.PURGE;
+        int expiryOnly = Sweep.EXPIRE_ALL | Sweep.EXPIRE_RELEASE_ALL;
         List<QueueName> sweepQueues = !named.isEmpty() ? named
                 : action == Sweep.HOLD_ALL && !byId ? HOLD_QUEUES
-                : action == Sweep.RELEASE_ALL && !byId ? RELEASE_QUEUES : DEFAULT_QUEUES;
+                : action == Sweep.RELEASE_ALL && !byId ? RELEASE_QUEUES
+                : (action & ~expiryOnly) == 0 && !byId ? MessageOps.EXPIRE_QUEUES : DEFAULT_QUEUES;
         Set<QueueName> hashed = EnumSet.noneOf(QueueName.class);
         for (String n : cfg.get(Params.HASH_QUEUE_NAMES)) if (QueueName.of(n) != null) hashed.add(QueueName.of(n));
         Sweep sweep = new Sweep(files, hashed, cfg.get(Params.HASH_QUEUE_DEPTH), counts, ops, guard);
@@ -135,15 +149,26 @@ public final class Postsuper implements Cli.Tool {
             throw new Fatal("CHECK YOUR QUEUE IDS AND RE-ISSUE THE COMMAND");
         }
         List<QueueName> all = named.isEmpty() ? DEFAULT_QUEUES : named;
-        counts.deleted += each(ops, MessageOps.Op.DELETE, delete, all);
+        // postsuper.c's order: requeue, delete, expire, hold, release, expire-and-release
+        List<QueueName> expiring = named.isEmpty() ? MessageOps.EXPIRE_QUEUES : named;
         counts.requeued += each(ops, MessageOps.Op.REQUEUE, requeue, all);
+        counts.deleted += each(ops, MessageOps.Op.DELETE, delete, all);
+        counts.expired += each(ops, MessageOps.Op.EXPIRE, expire, expiring);
         counts.held += each(ops, MessageOps.Op.HOLD, hold, named.isEmpty() ? HOLD_QUEUES : named);
         counts.released += each(ops, MessageOps.Op.RELEASE, release, named.isEmpty() ? RELEASE_QUEUES : named);
+        if (!expireRelease.contains("ALL")) {
+            for (String id : idArgs(expireRelease)) {
+                MessageOps.ExpireRelease r = ops.expireRelease(expiring, id, true);
+                counts.expired += r.expired();
+                counts.released += r.released();
+            }
+        }
 
         if (!requeue.isEmpty()) ToolLog.info("Requeued: " + Counts.messages(counts.requeued));
         if (!delete.isEmpty()) ToolLog.info("Deleted: " + Counts.messages(counts.deleted));
+        if (!expire.isEmpty() || !expireRelease.isEmpty()) ToolLog.info("Force-expired: " + Counts.messages(counts.expired));
         if (!hold.isEmpty()) ToolLog.info("Placed on hold: " + Counts.messages(counts.held));
-        if (!release.isEmpty()) ToolLog.info("Released from hold: " + Counts.messages(counts.released));
+        if (!release.isEmpty() || !expireRelease.isEmpty()) ToolLog.info("Released from hold: " + Counts.messages(counts.released));
         if (counts.inodeFixed > 0) ToolLog.info("Renamed to match inode number: " + Counts.messages(counts.inodeFixed));
         if (counts.inodeMismatch > 0 || counts.inodeFixed > 0) ToolLog.warn("QUEUE FILE NAMES WERE CHANGED TO MATCH INODE NUMBERS");
         if (counts.requeued > 0) Flush.wakePickup(queue.root());
@@ -157,14 +182,21 @@ public final class Postsuper implements Cli.Tool {
     private static int each(MessageOps ops, MessageOps.Op op, List<String> args, List<QueueName> queues) throws IOException {
         if (args.contains("ALL")) return 0;
         int n = 0;
+        for (String id : idArgs(args)) n += ops.apply(op, queues, id);
+        return n;
+    }
+
+    /** The queue IDs of an option's arguments, "-" standing for those on standard input. */
+    private static List<String> idArgs(List<String> args) throws IOException {
+        List<String> out = new ArrayList<>();
         for (String a : args) {
             if (a.equals("-")) {
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                for (String line = in.readLine(); line != null; line = in.readLine()) n += ops.apply(op, queues, line);
+                for (String line = in.readLine(); line != null; line = in.readLine()) out.add(line);
             } else {
-                n += ops.apply(op, queues, a);
+                out.add(a);
             }
         }
-        return n;
+        return out;
     }
 }

@@ -10,20 +10,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.postroom.global.queue.MailQueue;
 import org.postroom.global.queue.QueueId;
 import org.postroom.global.queue.QueueName;
 import org.postroom.tools.common.ToolLog;
 
 /**
  * The queue-wide pass (postsuper.c super()): structure check and repair (-s), purge of stale temporary
- * files (-p) and the ALL operations (-d ALL, -h ALL, -H ALL, -r ALL). Each queue directory is walked
+ * files (-p) and the ALL operations (-d ALL, -h ALL, -H ALL, -r ALL, -e ALL, -f ALL). Each queue directory is walked
  * once, hash subdirectories included; files are acted on by path, so that a misplaced file is still
  * found. Only ready queue files (owner rwx) are held or requeued: a file still being written stays
  * where its writer expects it.
  */
 final class Sweep {
-    static final int STRUCT = 1, PURGE = 2, DELETE_ALL = 4, REQUEUE_ALL = 8, HOLD_ALL = 16, RELEASE_ALL = 32;
-    static final int AFTER_INUM_FIX = REQUEUE_ALL | HOLD_ALL | RELEASE_ALL;
+    static final int STRUCT = 1, PURGE = 2, DELETE_ALL = 4, REQUEUE_ALL = 8, HOLD_ALL = 16, RELEASE_ALL = 32,
+            EXPIRE_ALL = 64, EXPIRE_RELEASE_ALL = 128;
+    static final int AFTER_INUM_FIX = REQUEUE_ALL | HOLD_ALL | RELEASE_ALL | EXPIRE_ALL | EXPIRE_RELEASE_ALL;
     private static final long MAX_TEMP_AGE_MS = 86_400_000L;
     private static final String SUFFIX = "#FIX";
 
@@ -167,6 +169,17 @@ final class Sweep {
                 counts.inodeMismatch++;
                 act[0] &= ~AFTER_INUM_FIX;
                 fixQueueId(q, actual, name, (Long) st.get("ino"));
+                return;
+            }
+        }
+        if ((act[0] & (EXPIRE_ALL | EXPIRE_RELEASE_ALL)) != 0 && message && q != QueueName.MAILDROP && ready) {
+            try {
+                if (MailQueue.markForceExpired(actual)) counts.expired++;
+            } catch (NoSuchFileException e) {
+                return; // qmgr moved it on
+            }
+            if ((act[0] & EXPIRE_RELEASE_ALL) != 0 && q == QueueName.HOLD) {
+                if (files.move(actual, files.queue().path(QueueName.DEFERRED, id))) counts.released++;
                 return;
             }
         }

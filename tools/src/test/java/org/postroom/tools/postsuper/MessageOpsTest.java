@@ -75,6 +75,33 @@ class MessageOpsTest {
     }
 
     @Test
+    void forceExpireSetsTheMarkOnceAndReleasesWithF() throws IOException {
+        setUp();
+        List<QueueName> where = MessageOps.EXPIRE_QUEUES;
+        Path deferred = tmp.resolve("deferred/7/74AB3160019");
+        assertEquals(1, ops.apply(MessageOps.Op.EXPIRE, where, "74AB3160019"));
+        assertEquals("rwx--x---", mode(deferred));
+        assertTrue(org.postroom.global.queue.MailQueue.isReady(deferred), "still ready for qmgr");
+        assertEquals(0, ops.apply(MessageOps.Op.EXPIRE, where, "74AB3160019"), "already expired");
+        assertEquals(0, ops.apply(MessageOps.Op.EXPIRE, where, "NOSUCH"));
+        // -f on a held message: expired, then released
+        assertEquals(1, ops.apply(MessageOps.Op.HOLD, Postsuper.HOLD_QUEUES, "783EF160018"));
+        assertEquals(new MessageOps.ExpireRelease(1, 1), ops.expireRelease(where, "783EF160018", true));
+        assertEquals("rwx--x---", mode(tmp.resolve("deferred/7/783EF160018")));
+        assertEquals(new MessageOps.ExpireRelease(0, 0), ops.expireRelease(where, "783EF160018", true));
+        // ALL: only what is not marked yet; -f ALL also releases
+        assertEquals(1, ops.apply(MessageOps.Op.HOLD, Postsuper.HOLD_QUEUES, "5BA1716001C"));
+        sweep.run(where, Sweep.EXPIRE_RELEASE_ALL);
+        assertEquals(1, counts.expired);
+        assertEquals(1, counts.released);
+        assertEquals("rwx--x---", mode(tmp.resolve("deferred/5/5BA1716001C")));
+    }
+
+    private static String mode(Path p) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    @Test
     void requeueWritesWhatPickupAccepts() throws IOException {
         setUp();
         assertEquals(1, ops.apply(MessageOps.Op.REQUEUE, Postsuper.DEFAULT_QUEUES, "74AB3160019"));
