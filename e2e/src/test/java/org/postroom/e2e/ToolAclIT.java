@@ -18,8 +18,8 @@ import org.postroom.testkit.WaitFor;
 
 /**
  * authorized_mailq_users, authorized_flush_users and authorized_submit_users, as Postfix 3.7 words and
- * exits (checked against Debian's postqueue and sendmail): tools run as other users with runuser(1), so
- * this needs root (as CI runs).
+ * exits (checked against Debian's postqueue and sendmail), and postqueue -i/-s for users who may not touch
+ * the queue (through flush(8)): tools run as other users with runuser(1), so this needs root (as CI runs).
  */
 class ToolAclIT {
     @Test
@@ -31,6 +31,10 @@ class ToolAclIT {
                 authorized_mailq_users = root
                 authorized_flush_users = !nobody, static:anyone
                 authorized_submit_users = !nobody, static:anyone
+                fast_flush_domains = remote.example.net
+                minimal_backoff_time = 300s
+                maximal_backoff_time = 4000s
+                queue_run_delay = 300s
                 """)) {
             m.start();
             // listing: only root (and mail_owner, always)
@@ -67,6 +71,30 @@ class ToolAclIT {
             WaitFor.condition("daemon's message delivered", Duration.ofSeconds(60),
                     () -> m.log().contains("uid=" + daemon + " from=<d@example.org>") && m.log().contains("status=sent"));
 
+            // -i and -s for users who may not touch the queue: through flush(8)
+            r = as(m, "daemon", "sendmail", message, "-f", "d@example.org", "bob@remote.example.net");
+            assertEquals(0, r.status(), r.stderr());
+            WaitFor.condition("deferred", Duration.ofSeconds(60), () -> count(m.log(), "to=<bob@remote.example.net>") == 1
+                    && !QueueToolsIT.ids(m, "deferred").isEmpty());
+            String deferred = QueueToolsIT.ids(m, "deferred").get(0);
+            r = as(m, "daemon", "postqueue", null, "-i", deferred);
+            assertEquals(0, r.status(), r.stderr());
+            WaitFor.condition("retried after -i", Duration.ofSeconds(60), () -> count(m.log(), deferred + ": to=<bob@remote.example.net>") == 2);
+            WaitFor.condition("deferred again", Duration.ofSeconds(60), () -> QueueToolsIT.ids(m, "deferred").contains(deferred));
+            r = as(m, "daemon", "postqueue", null, "-s", "remote.example.net");
+            assertEquals(0, r.status(), r.stderr());
+            WaitFor.condition("retried after -s", Duration.ofSeconds(60), () -> count(m.log(), deferred + ": to=<bob@remote.example.net>") == 3);
+            r = as(m, "daemon", "postqueue", null, "-s", "other.example");
+            assertEquals(69, r.status());
+            assertEquals("postqueue: fatal: Flush service is not configured for destination \"other.example\"\n", r.stderr());
+            r = as(m, "daemon", "postqueue", null, "-s", "bad/site");
+            assertEquals("postqueue: fatal: Cannot flush mail queue - invalid destination: \"bad/site\"\n", r.stderr());
+            r = as(m, "daemon", "postqueue", null, "-i", "../x");
+            assertEquals(69, r.status());
+            assertEquals("postqueue: fatal: Cannot flush queue ID - invalid name: \"../x\"\n", r.stderr());
+            r = as(m, "nobody", "postqueue", null, "-i", deferred);
+            assertEquals("postqueue: fatal: User nobody(" + nobody + ") is not allowed to flush the mail queue\n", r.stderr());
+
             // a file put into maildrop without sendmail is judged by its owner in pickup
             m.stop();
             r = as(m, "daemon", "sendmail", message, "-f", "sneaky@example.org", "root");
@@ -80,6 +108,12 @@ class ToolAclIT {
             assertFalse(m.log().contains("from=<sneaky@example.org>"), m.log());
             assertTrue(m.log().contains("warning: maildrop/" + waiting.get(0).getFileName() + ": uid=" + nobody), m.log());
         }
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;
+        return n;
     }
 
     private static MailSystem.Result as(MailSystem m, String user, String tool, String stdin, String... args) {

@@ -13,6 +13,7 @@ import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.log.Msg;
 import org.postroom.global.proto.rewrite.ResolveReply;
+import org.postroom.global.table.DomainList;
 import org.postroom.global.table.LazyTable;
 import org.postroom.global.table.Table;
 import org.postroom.global.table.TableException;

@@ -1,28 +1,19 @@
 package org.postroom.tools.postqueue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.ipc.Trigger;
+import org.postroom.global.proto.flush.FlushClient;
 import org.postroom.global.queue.MailQueue;
 import org.postroom.global.queue.QueueId;
-import org.postroom.global.queue.QueueName;
-import org.postroom.global.proto.showq.QueueEntry;
-import org.postroom.global.proto.showq.QueueScanner;
 import org.postroom.tools.common.Fatal;
 import org.postroom.util.ExitCode;
 
 /**
  * Flushing (spec 4.5): {@code -f} sends FADI to qmgr and W to pickup; {@code -i id} and {@code -s site}
- * move the chosen deferred files to incoming and wake qmgr, as Postfix's flush(8) daemon would. Postroom
- * has no flush daemon: a user who may not write the queue gets a full flush for -i and -s instead.
+ * are requests to the flush(8) service, which moves the chosen deferred files to incoming and wakes qmgr
+ * (so that users who may not touch the queue can use them too). Messages and exit statuses are Postfix's.
  */
 public final class Flush {
     private Flush() {}
@@ -40,62 +31,26 @@ public final class Flush {
         Trigger.send(queueDir.resolve("public/pickup"), "W");
     }
 
-    /** postqueue -i: unknown IDs are silently ignored. */
+    /** postqueue -i: a valid ID that is not deferred is not an error. */
     static void one(MainCf cfg, MailQueue queue, String id) {
-        if (!QueueSource.mayReadQueue(cfg)) {
-            all(queue.root());
-            return;
-        }
-        if (QueueId.valid(id)) moveToIncoming(queue, new QueueId(id));
-        if (!Trigger.send(queue.root().resolve("public/qmgr"), "I")) throw new Fatal(DOWN, ExitCode.UNAVAILABLE);
+        if (!QueueId.valid(id)) throw new Fatal("Cannot flush queue ID - invalid name: \"" + id + "\"", ExitCode.UNAVAILABLE);
+        answer(FlushClient.sendFile(queue.root(), id, cfg.get(Params.IPC_TIMEOUT)), id);
     }
 
-    /** postqueue -s: only for destinations in fast_flush_domains. */
+    /** postqueue -s: only for destinations in fast_flush_domains (flush(8) decides). */
     static void site(MainCf cfg, MailQueue queue, String site) {
-        String s = site.toLowerCase(Locale.ROOT);
-        if (!eligible(cfg.get(Params.FAST_FLUSH_DOMAINS), s)) {
-            throw new Fatal("Flush service is not configured for destination \"" + site + "\"", ExitCode.UNAVAILABLE);
-        }
-        if (!QueueSource.mayReadQueue(cfg)) {
-            all(queue.root());
-            return;
-        }
-        try {
-            var scanner = QueueScanner.of(cfg, queue);
-            for (QueueId id : queue.list(QueueName.DEFERRED)) {
-                QueueEntry e = scanner.read(QueueName.DEFERRED, id);
-                if (e != null && e.recipients().stream().anyMatch(r -> domainOf(r.address()).equals(s))) moveToIncoming(queue, id);
-            }
-        } catch (IOException e) {
-            throw new Fatal("scan deferred queue: " + e.getMessage(), ExitCode.UNAVAILABLE);
-        }
-        if (!Trigger.send(queue.root().resolve("public/qmgr"), "I")) throw new Fatal(DOWN, ExitCode.UNAVAILABLE);
+        if (!FlushClient.validSite(site)) throw new Fatal("Cannot flush mail queue - invalid destination: \"" + site + "\"", ExitCode.UNAVAILABLE);
+        answer(FlushClient.sendSite(queue.root(), site, cfg.get(Params.IPC_TIMEOUT)), site);
     }
 
-    static boolean eligible(List<String> domains, String site) {
-        for (String d : domains) {
-            String x = d.toLowerCase(Locale.ROOT);
-            if (x.startsWith(".")) x = x.substring(1);
-            if (site.equals(x) || site.endsWith("." + x)) return true;
-        }
-        return false;
-    }
-
-    private static String domainOf(String address) {
-        int at = address.lastIndexOf('@');
-        return at < 0 ? "" : address.substring(at + 1).toLowerCase(Locale.ROOT);
-    }
-
-    private static void moveToIncoming(MailQueue queue, QueueId id) {
-        try {
-            Path p = queue.path(QueueName.DEFERRED, id);
-            if (!Files.exists(p) || !MailQueue.isReady(p)) return;
-            queue.rename(id, QueueName.DEFERRED, QueueName.INCOMING);
-        } catch (NoSuchFileException e) {
-            // qmgr took it meanwhile
-        } catch (IOException e) {
-            throw new Fatal(id + ": " + e.getMessage(), ExitCode.UNAVAILABLE);
+    /** postqueue.c flush_site / flush_queue_id: the flush server's status as postqueue reports it. */
+    private static void answer(int status, String what) {
+        switch (status) {
+            case FlushClient.STAT_OK -> { }
+            case FlushClient.STAT_BAD -> throw new Fatal("Invalid request: \"" + what + "\"", ExitCode.USAGE);
+            case FlushClient.STAT_DENY -> throw new Fatal("Flush service is not configured for destination \"" + what + "\"", ExitCode.UNAVAILABLE);
+            case FlushClient.STAT_FAIL -> throw new Fatal(DOWN, ExitCode.UNAVAILABLE);
+            default -> throw new Fatal("Unknown flush server reply status " + status, ExitCode.SOFTWARE);
         }
     }
-
 }

@@ -1,10 +1,7 @@
-package org.postroom.rewrite;
+package org.postroom.global.table;
 
 import java.util.List;
 import java.util.Locale;
-import org.postroom.global.table.MatchList;
-import org.postroom.global.table.Table;
-import org.postroom.global.table.TableException;
 
 /**
  * A domain list such as mydestination or relay_domains (match_list.c, domain_list.c, match_ops.c):
@@ -14,26 +11,26 @@ import org.postroom.global.table.TableException;
  * parent_domain_matches_subdomains, a plain name also matches its subdomains, and tables are asked for
  * "example.com" rather than ".example.com".
  */
-final class DomainList {
+public final class DomainList {
     private final List<MatchList.Item> entries;
     private final boolean parentStyle;
 
-    DomainList(String param, List<String> items, boolean parentStyle) {
+    public DomainList(String param, List<String> items, boolean parentStyle) {
         this.parentStyle = parentStyle;
         this.entries = MatchList.parse(param, items);
     }
 
     /** The parameter names in parent_domain_matches_subdomains. */
-    static boolean parentStyle(List<String> parentDomainMatches, String param) {
+    public static boolean parentStyle(List<String> parentDomainMatches, String param) {
         return parentDomainMatches.stream().anyMatch(p -> p.equalsIgnoreCase(param));
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return entries.isEmpty();
     }
 
     /** Whether {@code domain} (lower case, no trailing dot) is in the list; a table failure throws. */
-    boolean matches(String domain) throws TableException {
+    public boolean matches(String domain) throws TableException {
         String d = domain.toLowerCase(Locale.ROOT);
         for (MatchList.Item e : entries) {
             boolean hit = switch (e) {
