@@ -51,6 +51,22 @@ class ToolAclIT {
             assertEquals("Mail queue is empty\n", r.stdout());
             r = m.tool("postqueue", null, "-p");
             assertEquals("Mail queue is empty\n", r.stdout());
+            // postqueue is not set-gid: showq itself refuses a client of nobody's own (SO_PEERCRED)
+            String raw = "import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.connect(sys.argv[1])\n"
+                    + "d=b''\nwhile True:\n  b=s.recv(65536)\n  if not b: break\n  d+=b\nprint(len(d))\n";
+            Path showq = m.root().resolve("queue/public/showq");
+            r = MailSystem.run(List.of("runuser", "-u", "nobody", "--", "python3", "-c", raw, showq.toString()), null, Map.of(),
+                    Duration.ofSeconds(60));
+            assertEquals("0\n", r.stdout(), r.stderr());
+            assertTrue(m.log().contains("warning: refusing the queue listing to user nobody (authorized_mailq_users)"), m.log());
+            r = MailSystem.run(List.of("runuser", "-u", "postroom", "--", "python3", "-c", raw, showq.toString()), null, Map.of(),
+                    Duration.ofSeconds(60));
+            assertTrue(Integer.parseInt(r.stdout().strip()) > 0, "mail_owner gets the listing: " + r.stdout() + r.stderr());
+            r = MailSystem.run(List.of("runuser", "-u", "nobody", "--", "python3", "-c", raw,
+                    m.root().resolve("queue/public/flush").toString()), null, Map.of(), Duration.ofSeconds(60));
+            assertEquals("0\n", r.stdout(), r.stderr());
+            assertTrue(m.log().contains("warning: refusing to flush for user nobody (authorized_flush_users)"), m.log());
+
             // flushing: everybody but nobody
             r = as(m, "nobody", "postqueue", null, "-f");
             assertEquals(69, r.status());

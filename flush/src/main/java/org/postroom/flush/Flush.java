@@ -26,6 +26,7 @@ import org.postroom.global.queue.QueueId;
 import org.postroom.global.queue.QueueName;
 import org.postroom.global.table.DomainList;
 import org.postroom.global.table.TableException;
+import org.postroom.global.table.UserAcl;
 import org.postroom.service.Connection;
 import org.postroom.service.ConnectionService;
 import org.postroom.service.ServiceContext;
@@ -50,7 +51,10 @@ import org.postroom.service.ServiceSpec;
  *     Each answer is status=N: 0 done, -1 failed, 3 malformed request, 4 site not eligible.
  * SECURITY
  *     Runs as mail_owner, never as root. A client can only ask for deferred mail to be tried now; it
- *     cannot name a file outside the deferred queue (queue IDs and site names are checked).
+ *     cannot name a file outside the deferred queue (queue IDs and site names are checked). Clients are
+ *     identified by the kernel (SO_PEERCRED): one that authorized_flush_users does not list (root and
+ *     mail_owner always pass) is refused with a warning, since Postroom's postqueue is not set-gid and
+ *     its own check can be bypassed.
  * DIAGNOSTICS
  *     Problems are logged to maillog_file.
  * BUGS
@@ -70,7 +74,8 @@ import org.postroom.service.ServiceSpec;
 public final class Flush implements ConnectionService {
     static final ServiceSpec SPEC = new ServiceSpec("flush", List.of(Params.QUEUE_DIRECTORY, Params.HASH_QUEUE_NAMES,
             Params.HASH_QUEUE_DEPTH, Params.FAST_FLUSH_DOMAINS, Params.PARENT_DOMAIN_MATCHES_SUBDOMAINS,
-            Params.EMPTY_ADDRESS_RECIPIENT, Params.LINE_LENGTH_LIMIT, Params.IPC_TIMEOUT, Params.TRIGGER_TIMEOUT), Set.of());
+            Params.EMPTY_ADDRESS_RECIPIENT, Params.LINE_LENGTH_LIMIT, Params.IPC_TIMEOUT, Params.TRIGGER_TIMEOUT,
+            Params.AUTHORIZED_FLUSH_USERS, Params.MAIL_OWNER), Set.of());
 
     public static void main(String[] args) {
         ServiceMain.run(args, SPEC, Flush::new);
@@ -81,6 +86,8 @@ public final class Flush implements ConnectionService {
     private final DomainList fastFlush;
     private final Duration timeout;
     private final Duration triggerTimeout;
+    private final List<String> flushUsers;
+    private final String mailOwner;
 
     Flush(ServiceContext ctx) {
         MainCf cfg = ctx.config();
@@ -90,10 +97,17 @@ public final class Flush implements ConnectionService {
                 DomainList.parentStyle(cfg.get(Params.PARENT_DOMAIN_MATCHES_SUBDOMAINS), Params.FAST_FLUSH_DOMAINS.name()));
         this.timeout = cfg.get(Params.IPC_TIMEOUT);
         this.triggerTimeout = cfg.get(Params.TRIGGER_TIMEOUT);
+        this.flushUsers = cfg.get(Params.AUTHORIZED_FLUSH_USERS);
+        this.mailOwner = cfg.get(Params.MAIL_OWNER);
     }
 
     @Override
     public void serve(Connection client) throws IOException {
+        java.util.Optional<String> user = client.peerUser();
+        if (user.isPresent() && !UserAcl.admitsClient(user.get(), mailOwner, Params.AUTHORIZED_FLUSH_USERS, flushUsers, Msg::warn)) {
+            Msg.warn("refusing to flush for user " + org.postroom.util.Printable.sanitize(user.get()) + " (authorized_flush_users)");
+            return;
+        }
         client.deadline(timeout);
         AttrWriter out = new AttrWriter(client.out());
         out.attr(AttrNames.PROTOCOL, FlushClient.PROTOCOL).end();

@@ -45,6 +45,19 @@ public final class Connection implements Closeable {
         return Optional.ofNullable(local);
     }
 
+    /**
+     * The login name of a Unix-domain client, as the kernel reports it (SO_PEERCRED; a numeric UID when it
+     * has no passwd entry); empty for TCP clients or when the kernel does not say.
+     */
+    public Optional<String> peerUser() {
+        if (peer != null) return Optional.empty();
+        try {
+            return Optional.of(channel.channel().getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().getName());
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
     /** (Re)arms the idle deadline. */
     public void deadline(Duration d) {
         channel.deadline(d);

@@ -3,18 +3,22 @@ package org.postroom.showq;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.ipc.AttrWriter;
 import org.postroom.global.proto.showq.QueueEntry;
 import org.postroom.global.proto.showq.QueueScanner;
+import org.postroom.global.log.Msg;
 import org.postroom.global.proto.showq.ShowqProtocol;
+import org.postroom.global.table.UserAcl;
 import org.postroom.service.Connection;
 import org.postroom.service.ConnectionService;
 import org.postroom.service.ServiceContext;
 import org.postroom.service.ServiceMain;
 import org.postroom.service.ServiceSpec;
+import org.postroom.util.Printable;
 
 /**
  * NAME
@@ -31,8 +35,11 @@ import org.postroom.service.ServiceSpec;
  *     ShowqProtocol.
  * SECURITY
  *     The showq server is moderately security sensitive: it reads queue files, which only mail_owner
- *     may read, and tells any local user who sends mail to whom (as Postfix's showq does). It runs as
- *     mail_owner, never as root, opens no file for writing, and reads nothing from its clients.
+ *     may read, and tells a local user who sends mail to whom. It runs as mail_owner, never as root,
+ *     opens no file for writing, and reads nothing from its clients. Clients are identified by the
+ *     kernel (SO_PEERCRED): one that authorized_mailq_users does not list (root and mail_owner always
+ *     pass) gets no listing and a warning is logged, since Postroom's postqueue is not set-gid (Postfix
+ *     relies on its set-gid postqueue and a public/ directory only that group may enter).
  *     Addresses are shown in external form with control characters replaced.
  * DIAGNOSTICS
  *     Problems are logged to maillog_file. Files that change under the scan (delivered, moved,
@@ -52,7 +59,8 @@ import org.postroom.service.ServiceSpec;
  */
 public final class Showq implements ConnectionService {
     static final ServiceSpec SPEC = new ServiceSpec("showq", List.of(Params.QUEUE_DIRECTORY, Params.HASH_QUEUE_NAMES,
-            Params.HASH_QUEUE_DEPTH, Params.EMPTY_ADDRESS_RECIPIENT, Params.LINE_LENGTH_LIMIT, Params.IPC_TIMEOUT), Set.of());
+            Params.HASH_QUEUE_DEPTH, Params.EMPTY_ADDRESS_RECIPIENT, Params.LINE_LENGTH_LIMIT, Params.IPC_TIMEOUT,
+            Params.AUTHORIZED_MAILQ_USERS, Params.MAIL_OWNER), Set.of());
 
     public static void main(String[] args) {
         ServiceMain.run(args, SPEC, Showq::new);
@@ -60,15 +68,24 @@ public final class Showq implements ConnectionService {
 
     private final QueueScanner scanner;
     private final java.time.Duration timeout;
+    private final List<String> mailqUsers;
+    private final String mailOwner;
 
     Showq(ServiceContext ctx) {
         MainCf cfg = ctx.config();
         this.scanner = QueueScanner.of(cfg, ctx.queue());
         this.timeout = cfg.get(Params.IPC_TIMEOUT);
+        this.mailqUsers = cfg.get(Params.AUTHORIZED_MAILQ_USERS);
+        this.mailOwner = cfg.get(Params.MAIL_OWNER);
     }
 
     @Override
     public void serve(Connection client) throws IOException {
+        Optional<String> user = client.peerUser();
+        if (user.isPresent() && !UserAcl.admitsClient(user.get(), mailOwner, Params.AUTHORIZED_MAILQ_USERS, mailqUsers, Msg::warn)) {
+            Msg.warn("refusing the queue listing to user " + Printable.sanitize(user.get()) + " (authorized_mailq_users)");
+            return;
+        }
         client.deadline(timeout);
         OutputStream out = client.out();
         ShowqProtocol.greet(new AttrWriter(out));

@@ -15,7 +15,7 @@ import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.queue.MailQueue;
 import org.postroom.tools.common.Uid;
-import org.postroom.tools.common.UserAcl;
+import org.postroom.global.table.UserAcl;
 import org.postroom.util.Passwd;
 
 /** Carries out an {@link Invocation}: queue a message, run an SMTP session, or run another command. */
