@@ -1,6 +1,10 @@
 package org.postroom.global.ipc;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,13 +24,33 @@ public final class Trigger {
         return send(socket, bytes, DEFAULT_TIMEOUT);
     }
 
-    /** Sends {@code bytes} to {@code socket}; false when the service cannot be reached or the write fails. */
+    /**
+     * Sends {@code bytes} to {@code socket}; false when the service cannot be reached or the write fails.
+     * First without blocking, which needs no timer and is what happens unless the service is swamped
+     * (its listen queue or receive buffer full); then, if that could not finish, blocking for at most
+     * {@code timeout}.
+     */
     public static boolean send(Path socket, String bytes, Duration timeout) {
+        byte[] data = bytes.getBytes(StandardCharsets.US_ASCII);
+        if (sentAtOnce(socket, data)) return true;
         try (IpcChannel ch = IpcChannel.connect(socket, Duration.ZERO)) {
             ch.deadline(timeout);
-            ch.out().write(bytes.getBytes(StandardCharsets.US_ASCII));
+            ch.out().write(data);
             ch.out().flush();
             return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The non-blocking attempt: false when it did not finish at once (a full listen queue or buffer,
+     * which the JDK reports as an error, or a service that is down: the blocking attempt tells those apart).
+     */
+    private static boolean sentAtOnce(Path socket, byte[] data) {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.configureBlocking(false);
+            return ch.connect(UnixDomainSocketAddress.of(socket)) && ch.write(ByteBuffer.wrap(data)) == data.length;
         } catch (IOException e) {
             return false;
         }
