@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # postqueue -p on a queue of N messages (default 10,000), Postroom beside Debian's Postfix (issue 4, point 3).
 # Both queues are filled by smtp-source with mail that cannot be delivered (Postfix: a relay that refuses
-# connections; Postroom: a remote domain, for which there is no smtp transport yet), then put on hold
-# with postsuper -h ALL so that qmgr leaves them alone. Prints the median of RUNS listings each.
+# connections; Postroom: a remote domain, for which there is no smtp transport yet), deferred once (so each
+# message has a reason line), then put on hold with postsuper -h ALL so that qmgr leaves them alone.
+# Prints the median of RUNS listings each, taken alternately once the machine is at rest.
 # Usage (as root): bench/postqueue.sh [N] [RUNS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,16 +42,28 @@ fill() { # fill NAME PORT RCPT QUEUEDIR
     smtp-source -s 10 -m "$N" -l 512 -f bench@bench.example -t "$3" "127.0.0.1:$2" >/dev/null 2>&1 || true
     local t=0; while [ "$(count "$4")" -lt "$N" ] && [ $t -lt 600 ]; do sleep 1; t=$((t + 1)); done
 }
+# once deferred (with a reason each: Postfix's relay refuses connections, Postroom has no smtp transport),
+# the messages are put on hold, so that both listings hold the same lines and qmgr leaves them alone
+deferred() { find "$1/deferred" -type f 2>/dev/null | wc -l; }
+wait_deferred() { local t=0; while [ "$(deferred "$1")" -lt "$N" ] && [ $t -lt 600 ]; do sleep 1; t=$((t + 1)); done; }
 fill postfix "$PFX_PORT" b@relay.test "$PFX/spool"
+wait_deferred "$PFX/spool"
 postsuper -c "$PFX/etc" -h ALL 2>/dev/null
 fill postroom "$PR_PORT" b@remote.example.net "$PR/queue"
+wait_deferred "$PR/queue"
 "$DIST/bin/postsuper" -c "$PR/etc" -h ALL 2>/dev/null
 echo "queued: postfix $(count "$PFX/spool"), postroom $(count "$PR/queue")"
+# measure a machine at rest: wait (at most 60 s) until both cores are over 90% idle for half a second
+idle() { awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
+for _ in $(seq 120); do read -r i1 t1 < <(idle); sleep 0.5; read -r i2 t2 < <(idle); [ $(( (i2 - i1) * 100 )) -ge $(( (t2 - t1) * 90 )) ] && break; done
 
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-pr=$(for i in $(seq "$RUNS"); do ms "$DIST/bin/postqueue" -c "$PR/etc" -p; done | median)
-pf=$(for i in $(seq "$RUNS"); do ms postqueue -c "$PFX/etc" -p; done | median)
+# alternate the two, so that both see the same machine
+for i in $(seq "$RUNS"); do echo "r $(ms "$DIST/bin/postqueue" -c "$PR/etc" -p)"; echo "f $(ms postqueue -c "$PFX/etc" -p)"; done > /tmp/postqueue-bench.$$
+pr=$(awk '$1 == "r" {print $2}' /tmp/postqueue-bench.$$ | median)
+pf=$(awk '$1 == "f" {print $2}' /tmp/postqueue-bench.$$ | median)
+rm -f /tmp/postqueue-bench.$$
 echo "postqueue -p, $N messages: postroom ${pr} ms, postfix ${pf} ms, ratio $(awk -v a="$pr" -v b="$pf" 'BEGIN {printf "%.2f", a / b}')"
 echo "lines: postroom $("$DIST/bin/postqueue" -c "$PR/etc" -p | wc -l), postfix $(postqueue -c "$PFX/etc" -p | wc -l)"
 echo "(median of $RUNS runs; $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"

@@ -43,6 +43,12 @@ final class ActiveQueue {
     private final Semaphore activeSlots;
     private final Set<QueueId> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, Semaphore> destinationLimits = new ConcurrentHashMap<>();
+    /**
+     * Transports whose agent could not be reached, with the System.nanoTime() until which they count as
+     * down (qmgr_transport_throttle): their mail is deferred at once instead of each batch waiting for a
+     * connection, for transport_retry_time.
+     */
+    private final Map<String, Long> downTransports = new ConcurrentHashMap<>();
 
     ActiveQueue(Settings s, MailQueue queue, RewriteClient resolver, Deliverer deliverer) {
         this.s = s;
@@ -175,6 +181,7 @@ final class ActiveQueue {
             localDisposition(m, file, activeAt, b);
             return;
         }
+        if (transportDown(m, b, activeAt, p)) return;
         Semaphore limit = destinationLimits.computeIfAbsent(b.transport() + "\0" + b.nexthop(),
                 k -> new Semaphore(s.concurrencyLimit(b.transport())));
         try {
@@ -185,6 +192,7 @@ final class ActiveQueue {
             return;
         }
         try {
+            if (transportDown(m, b, activeAt, p)) return; // found down while this batch waited its turn
             List<DeliverRequest.Recipient> rs = b.recipients().stream()
                     .map(r -> new DeliverRequest.Recipient(r.offset(), r.original(), r.address())).toList();
             DeliverRequest req = new DeliverRequest(QueueName.ACTIVE, m.id(), m.dataOffset(), m.size(), b.nexthop(), "",
@@ -200,6 +208,7 @@ final class ActiveQueue {
             }
         } catch (Deliverer.TransportUnavailable e) {
             Msg.warn("connect to transport private/" + b.transport() + ": " + e.getMessage());
+            downTransports.put(b.transport(), System.nanoTime() + s.transportRetry().toNanos());
             for (QueuedMessage.Recipient r : b.recipients()) {
                 defer(m, r, activeAt, p, "mail transport unavailable");
             }
@@ -211,6 +220,18 @@ final class ActiveQueue {
         } finally {
             limit.release();
         }
+    }
+
+    /** Defers the batch at once when its transport is throttled as unavailable; false when it may be tried. */
+    private boolean transportDown(QueuedMessage m, Batch b, long activeAt, Progress p) {
+        Long until = downTransports.get(b.transport());
+        if (until == null) return false;
+        if (System.nanoTime() - until >= 0) {
+            downTransports.remove(b.transport(), until);
+            return false;
+        }
+        for (QueuedMessage.Recipient r : b.recipients()) defer(m, r, activeAt, p, "mail transport unavailable");
+        return true;
     }
 
     /** error: and discard: destinations are settled here (Postfix hands them to error(8)/discard(8)). */

@@ -58,7 +58,7 @@ public final class Qmgr implements TriggerService {
             Params.MINIMAL_BACKOFF_TIME, Params.MAXIMAL_BACKOFF_TIME, Params.QUEUE_RUN_DELAY, Params.MAXIMAL_QUEUE_LIFETIME,
             Params.BOUNCE_QUEUE_LIFETIME, Params.DEFAULT_DESTINATION_CONCURRENCY_LIMIT,
             Params.LOCAL_DESTINATION_CONCURRENCY_LIMIT, Params.DEFAULT_DESTINATION_RECIPIENT_LIMIT,
-            Params.LOCAL_DESTINATION_RECIPIENT_LIMIT), Set.of(Requirement.SOLITARY));
+            Params.LOCAL_DESTINATION_RECIPIENT_LIMIT, Params.TRANSPORT_RETRY_TIME), Set.of(Requirement.SOLITARY));
 
     public static void main(String[] args) {
         ServiceMain.run(args, SPEC, Qmgr::new);

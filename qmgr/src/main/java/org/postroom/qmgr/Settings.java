@@ -6,12 +6,12 @@ import org.postroom.global.config.Params;
 
 /** qmgr's configuration, read once (per-transport limits fall back to the default_ ones). */
 record Settings(MainCf cfg, int activeLimit, int maxRecord, Duration minBackoff, Duration maxBackoff,
-                Duration queueRunDelay, Duration queueLifetime, Duration bounceLifetime) {
+                Duration queueRunDelay, Duration queueLifetime, Duration bounceLifetime, Duration transportRetry) {
 
     static Settings from(MainCf cfg) {
         return new Settings(cfg, cfg.get(Params.QMGR_MESSAGE_ACTIVE_LIMIT), Math.max(cfg.get(Params.LINE_LENGTH_LIMIT), 1024) * 4,
                 cfg.get(Params.MINIMAL_BACKOFF_TIME), cfg.get(Params.MAXIMAL_BACKOFF_TIME), cfg.get(Params.QUEUE_RUN_DELAY),
-                cfg.get(Params.MAXIMAL_QUEUE_LIFETIME), cfg.get(Params.BOUNCE_QUEUE_LIFETIME));
+                cfg.get(Params.MAXIMAL_QUEUE_LIFETIME), cfg.get(Params.BOUNCE_QUEUE_LIFETIME), cfg.get(Params.TRANSPORT_RETRY_TIME));
     }
 
     /** {@code <transport>_destination_concurrency_limit}, else default_destination_concurrency_limit. */

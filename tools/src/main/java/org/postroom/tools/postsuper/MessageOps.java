@@ -116,7 +116,11 @@ final class MessageOps {
                 if (q == QueueName.MAILDROP || q == QueueName.HOLD || !isMessageQueue(q)) continue;
                 Path p = files.queue().path(q, id);
                 if (!ok(p)) continue;
-                if (q == QueueName.ACTIVE && guard.awaitLeave(p)) break; // rescan where qmgr put it
+                if (q == QueueName.ACTIVE) {
+                    ActiveGuard.Wait w = guard.awaitLeave(p);
+                    if (w == ActiveGuard.Wait.LEFT) break; // rescan where qmgr put it
+                    if (w == ActiveGuard.Wait.BUSY) return busy(id, "placed on hold");
+                }
                 if (files.move(id, q, QueueName.HOLD)) {
                     if (announce) ToolLog.info(id + ": placed on hold");
                     return 1;
@@ -142,7 +146,11 @@ final class MessageOps {
                 if (q == QueueName.MAILDROP || !isMessageQueue(q)) continue;
                 Path p = files.queue().path(q, id);
                 if (!ok(p)) continue;
-                if (q == QueueName.ACTIVE && guard.awaitLeave(p)) break;
+                if (q == QueueName.ACTIVE) {
+                    ActiveGuard.Wait w = guard.awaitLeave(p);
+                    if (w == ActiveGuard.Wait.LEFT) break;
+                    if (w == ActiveGuard.Wait.BUSY) return busy(id, "requeued");
+                }
                 if (q != QueueName.HOLD && !files.move(id, q, QueueName.HOLD)) continue; // out of qmgr's reach first
                 requeueHeld(id, announce);
                 return 1;
@@ -162,6 +170,12 @@ final class MessageOps {
         QueueFiles.remove(held);
         files.removeLogs(id);
         if (announce) ToolLog.info(id + ": requeued");
+    }
+
+    /** A message qmgr did not finish with in time: not touched, so that no recipient is delivered twice. */
+    private static int busy(QueueId id, String what) {
+        ToolLog.warn(id + ": still being delivered; not " + what + " (try again)");
+        return 0;
     }
 
     static boolean isMessageQueue(QueueName q) {

@@ -1,11 +1,14 @@
 package org.postroom.global.proto.showq;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,14 +23,20 @@ final class DeferLog {
 
     /** Entries in file order, later duplicates of a recipient replacing earlier ones; empty when no log. */
     static List<Entry> read(Path file) throws IOException {
-        String text;
-        if (!Files.exists(file)) return List.of(); // the usual case: no exception for each message of a listing
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+        byte[] buf = new byte[2048];
+        int n = 0;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            // read to the end without asking for the size first: one or two reads for a typical log
+            while (true) {
+                if (n == buf.length) buf = Arrays.copyOf(buf, buf.length * 2);
+                int r = ch.read(ByteBuffer.wrap(buf, n, buf.length - n));
+                if (r < 0) break;
+                n += r;
+            }
         } catch (NoSuchFileException e) {
             return List.of();
         }
-        return parse(text);
+        return parse(new String(buf, 0, n, StandardCharsets.UTF_8));
     }
 
     static List<Entry> parse(String text) {

@@ -1,6 +1,7 @@
 package org.postroom.global.proto.showq;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -111,7 +112,10 @@ public final class QueueScanner {
         env.size = fileSize;
         long dataOffset = -1, contentLength = -1;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            RecordReader r = new RecordReader(new BufferedInputStream(Channels.newInputStream(ch), 4096));
+            // a small file is read whole with one call, and its content skipped in memory
+            byte[] whole = fileSize <= SMALL_FILE ? readWhole(ch, (int) fileSize) : null;
+            RecordReader r = whole != null ? new RecordReader(new ByteArrayInputStream(whole))
+                    : new RecordReader(new BufferedInputStream(Channels.newInputStream(ch), 4096));
             boolean inContent = false;
             while (true) {
                 Record rec = r.next(maxRecord);
@@ -146,8 +150,13 @@ public final class QueueScanner {
                     case MESG -> {
                         if (dataOffset > 0 && contentLength >= 0) {
                             long x = dataOffset + contentLength;
-                            ch.position(x);
-                            r = new RecordReader(new BufferedInputStream(Channels.newInputStream(ch), 4096), x);
+                            if (whole != null) {
+                                if (x > whole.length) throw new RecordException("content length beyond end of file");
+                                r = new RecordReader(new ByteArrayInputStream(whole, (int) x, whole.length - (int) x), x);
+                            } else {
+                                ch.position(x);
+                                r = new RecordReader(new BufferedInputStream(Channels.newInputStream(ch), 4096), x);
+                            }
                         } else {
                             inContent = true;
                         }
@@ -160,6 +169,19 @@ public final class QueueScanner {
                 }
             }
         }
+    }
+
+    /** Files up to this size are read with one call. */
+    private static final int SMALL_FILE = 16384;
+
+    /** The first {@code size} bytes (fewer if the file is shorter now). */
+    private static byte[] readWhole(FileChannel ch, int size) throws IOException {
+        byte[] b = new byte[size];
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b);
+        while (bb.hasRemaining() && ch.read(bb) > 0) {
+            // a file that is still growing is read to the size it had
+        }
+        return bb.position() == size ? b : java.util.Arrays.copyOf(b, bb.position());
     }
 
     /** The scanner as showq(8) and postqueue(1) configure it. */
