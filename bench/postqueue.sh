@@ -6,36 +6,16 @@
 # Prints the median of RUNS listings each, taken alternately once the machine is at rest.
 # Usage (as root): bench/postqueue.sh [N] [RUNS]
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 N=${1:-10000}
 RUNS=${2:-5}
-DIST=$here/dist/target/postroom
-[ -x "$DIST/bin/postqueue" ] || { echo "build first: mvn -o -q -B install -DskipTests -pl showq,tools,dist" >&2; exit 1; }
+[ -x "$DIST/bin/postqueue" ] || { echo "build first: ./postroom.sh build" >&2; exit 1; }
 command -v smtp-source >/dev/null || { echo "smtp-source (Debian package postfix) is needed" >&2; exit 1; }
 PFX=${PFX:-/srv/pfx-qbench}; PFX_PORT=${PFX_PORT:-12555}
 PR=${PR:-/srv/postroom-qbench}; PR_PORT=${PR_PORT:-12556}
-cleanup() { script -qc "postfix -c $PFX/etc stop" /dev/null >/dev/null 2>&1 || true; "$DIST/bin/postfix" -c "$PR/etc" stop >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-
-ROOT=$PFX PORT=$PFX_PORT bash /work/shared/bench/postfix-up.sh start >/dev/null
-id postroom >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postroom
-"$DIST/bin/postfix" -c "$PR/etc" stop >/dev/null 2>&1 || true
-rm -rf "$PR"; mkdir -p "$PR"/{etc,queue,data,log}; chmod 755 "$PR"; chown postroom "$PR/log"
-cat > "$PR/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $PR/queue
-data_directory = $PR/data
-daemon_directory = $DIST/libexec
-command_directory = $DIST/bin
-mail_owner = postroom
-myhostname = bench.example
-inet_interfaces = 127.0.0.1
-mynetworks = 127.0.0.0/8
-maillog_file = $PR/log/maillog
-CF
-sed "s/^smtp      inet/127.0.0.1:$PR_PORT inet/" "$DIST/etc/master.cf" > "$PR/etc/master.cf"
-"$DIST/bin/postfix" -c "$PR/etc" start 2>/dev/null
-for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/$PR_PORT) 2>/dev/null && break; sleep 0.1; done
+trap 'postfix_stop "$PFX"; postroom_stop "$PR"' EXIT
+postfix_instance "$PFX" "$PFX_PORT"
+postroom_instance "$PR" "$PR_PORT"
 
 count() { find "$1"/{incoming,active,deferred,hold,maildrop} -type f 2>/dev/null | wc -l; }
 fill() { # fill NAME PORT RCPT QUEUEDIR
@@ -53,12 +33,9 @@ fill postroom "$PR_PORT" b@remote.example.net "$PR/queue"
 wait_deferred "$PR/queue"
 "$DIST/bin/postsuper" -c "$PR/etc" -h ALL 2>/dev/null
 echo "queued: postfix $(count "$PFX/spool"), postroom $(count "$PR/queue")"
-# measure a machine at rest: wait (at most 60 s) until both cores are over 90% idle for half a second
-idle() { awk '/^cpu / {print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8}' /proc/stat; }
-for _ in $(seq 120); do read -r i1 t1 < <(idle); sleep 0.5; read -r i2 t2 < <(idle); [ $(( (i2 - i1) * 100 )) -ge $(( (t2 - t1) * 90 )) ] && break; done
+wait_for_rest
 
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 # alternate the two, so that both see the same machine
 for i in $(seq "$RUNS"); do echo "r $(ms "$DIST/bin/postqueue" -c "$PR/etc" -p)"; echo "f $(ms postqueue -c "$PFX/etc" -p)"; done > /tmp/postqueue-bench.$$
 pr=$(awk '$1 == "r" {print $2}' /tmp/postqueue-bench.$$ | median)

@@ -7,7 +7,8 @@
 # idle and the peak under load.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-shared=${SHARED:-$here/../shared}
+. "$(dirname "$0")/lib.sh" # SHARED, median
+shared=$SHARED
 n=${1:-5000}; s=${2:-20}; size=${3:-5120}; rounds=${4:-3}
 [ "$(id -u)" = 0 ] || { echo "bench/run.sh: run as root (Postfix's reference instance needs it)" >&2; exit 1; }
 command -v smtp-source >/dev/null || { printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d;
@@ -49,7 +50,6 @@ rss_kb() { # total RSS of the master and every service of this instance
     done
     echo $total
 }
-median() { sort -n | awk '{a[NR]=$1} END{print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
 
 pf=(); pr=(); peak=0; idle=0; sampler=
 cleanup() { [ -n "$sampler" ] && kill "$sampler" 2>/dev/null; rm -f /tmp/postroom-rss.$$; }

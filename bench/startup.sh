@@ -3,40 +3,19 @@
 # Usage (as root): bench/startup.sh [RUNS]     prints the median wall time of RUNS runs (default 10) of
 #   postconf -n, postqueue -p and sendmail (one small message into maildrop), and the ratio Postroom/Postfix.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 RUNS=${1:-10}
-DIST=$here/dist/target/postroom
-[ -x "$DIST/bin/postconf" ] || { echo "build first: mvn -o -q -B install -DskipTests -pl showq,tools,dist" >&2; exit 1; }
+[ -x "$DIST/bin/postconf" ] || { echo "build first: ./postroom.sh build" >&2; exit 1; }
 PFX=${PFX:-/srv/pfx-startup}
 PR=$(mktemp -d /tmp/postroom-startup.XXXXXX)
-trap 'script -qc "postfix -c $PFX/etc stop" /dev/null >/dev/null 2>&1 || true; "$DIST/bin/postfix" -c "$PR/etc" stop >/dev/null 2>&1 || true; rm -rf "$PR"' EXIT
+trap 'postfix_stop "$PFX"; postroom_stop "$PR"; rm -rf "$PR"' EXIT
 
-# Postfix: a private, running, empty instance (shared/bench/postfix-up.sh)
-ROOT=$PFX PORT=${PFX_PORT:-12545} bash /work/shared/bench/postfix-up.sh start >/dev/null
-# Postroom: a running, empty instance
-id postroom >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postroom
-mkdir -p "$PR"/{etc,queue,data,log}; chmod 755 "$PR"; chown postroom "$PR/log"
-cat > "$PR/etc/main.cf" <<CF
-compatibility_level = 3.6
-queue_directory = $PR/queue
-data_directory = $PR/data
-daemon_directory = $DIST/libexec
-command_directory = $DIST/bin
-mail_owner = postroom
-myhostname = bench.example
-inet_interfaces = 127.0.0.1
-maillog_file = $PR/log/maillog
-CF
-sed "s/^smtp      inet/127.0.0.1:${PR_PORT:-12546} inet/" "$DIST/etc/master.cf" > "$PR/etc/master.cf"
-"$DIST/bin/postfix" -c "$PR/etc" start 2>/dev/null
-for _ in $(seq 100); do [ -S "$PR/queue/public/showq" ] && break; sleep 0.1; done
-# "an empty system" is one at rest: wait (at most 30 s) until Postroom's JVMs, which compile and settle
-# for a few seconds after start, use less than 5% of a core over half a second
-jvm_ticks() { local t=0 p; for p in $(pgrep -f "postroom/" ); do t=$(( t + $(awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null || echo 0) )); done; echo $t; }
-for _ in $(seq 60); do a=$(jvm_ticks); sleep 0.5; b=$(jvm_ticks); [ $(( b - a )) -le 2 ] && break; done
+# two running, empty systems, measured at rest
+postfix_instance "$PFX" "${PFX_PORT:-12545}"
+postroom_instance "$PR" "${PR_PORT:-12546}"
+wait_for_rest
 
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 </tmp/postroom-startup.msg || true; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 printf 'Subject: startup\n\nbody\n' > /tmp/postroom-startup.msg
 run() { local i; for i in $(seq "$RUNS"); do ms "$@"; done | median; }
 

@@ -9,6 +9,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
@@ -32,6 +33,7 @@ import org.postroom.service.ConnectionService;
 import org.postroom.service.ServiceContext;
 import org.postroom.service.ServiceMain;
 import org.postroom.service.ServiceSpec;
+import org.postroom.util.Printable;
 
 /**
  * NAME
@@ -86,7 +88,7 @@ public final class Flush implements ConnectionService {
     private final DomainList fastFlush;
     private final Duration timeout;
     private final Duration triggerTimeout;
-    private final List<String> flushUsers;
+    private final UserAcl flushUsers;
     private final String mailOwner;
 
     Flush(ServiceContext ctx) {
@@ -97,15 +99,15 @@ public final class Flush implements ConnectionService {
                 DomainList.parentStyle(cfg.get(Params.PARENT_DOMAIN_MATCHES_SUBDOMAINS), Params.FAST_FLUSH_DOMAINS.name()));
         this.timeout = cfg.get(Params.IPC_TIMEOUT);
         this.triggerTimeout = cfg.get(Params.TRIGGER_TIMEOUT);
-        this.flushUsers = cfg.get(Params.AUTHORIZED_FLUSH_USERS);
+        this.flushUsers = UserAcl.lenient(cfg, Params.AUTHORIZED_FLUSH_USERS);
         this.mailOwner = cfg.get(Params.MAIL_OWNER);
     }
 
     @Override
     public void serve(Connection client) throws IOException {
-        java.util.Optional<String> user = client.peerUser();
-        if (user.isPresent() && !UserAcl.admitsClient(user.get(), mailOwner, Params.AUTHORIZED_FLUSH_USERS, flushUsers, Msg::warn)) {
-            Msg.warn("refusing to flush for user " + org.postroom.util.Printable.sanitize(user.get()) + " (authorized_flush_users)");
+        Optional<String> user = flushUsers.anyone() ? Optional.empty() : client.peerUser();
+        if (!flushUsers.admitsClient(user, mailOwner, Msg::warn)) {
+            Msg.warn("refusing to flush for user " + Printable.sanitize(user.get()) + " (authorized_flush_users)");
             return;
         }
         client.deadline(timeout);
@@ -132,7 +134,7 @@ public final class Flush implements ConnectionService {
             case FlushClient.SEND_SITE -> sendSite(request.optional(FlushClient.SITE).orElse(""));
             case "add", "refresh", "purge" -> FlushClient.STAT_OK;
             default -> {
-                Msg.warn("unrecognized request: \"" + org.postroom.util.Printable.sanitize(what) + "\", ignored");
+                Msg.warn("unrecognized request: \"" + Printable.sanitize(what) + "\", ignored");
                 yield FlushClient.STAT_BAD;
             }
         };

@@ -15,8 +15,9 @@ import org.postroom.util.Printable;
  * bounded by line_length_limit, every segment by message_size_limit, and each segment has a whitelist:
  * <ul>
  * <li>envelope: {@code T C V i n} are read and dropped (pickup writes its own arrival time), {@code F S R}
- * are copied if free of control characters, {@code O} too but only from a file that postsuper -r wrote, {@code A} only for rewrite_context, encoding, envid and
- * notify_flags with sane values; {@code M} ends it;</li>
+ * are copied if free of control characters, {@code O} too but only from a file that postsuper -r wrote,
+ * {@code A} only for rewrite_context, encoding, envid and notify_flags with sane values; {@code M} ends
+ * it;</li>
  * <li>content: {@code N L}; {@code X} ends it;</li>
  * <li>extracted: {@code R A} (and {@code O} as above); {@code E} ends it.</li>
  * </ul>

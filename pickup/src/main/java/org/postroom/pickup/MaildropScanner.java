@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.postroom.global.log.Msg;
+import org.postroom.global.queue.MailQueue;
 import org.postroom.global.queue.QueueId;
 import org.postroom.util.Printable;
 
@@ -47,7 +48,7 @@ final class MaildropScanner {
                 String shown = "maildrop/" + Printable.sanitize(name);
                 if ((mode & 0170000) != 0100000) {
                     Msg.warn(shown + ": uid " + uid + ": not a regular file");
-                } else if ((mode & 0700) != 0700) {
+                } else if (!MailQueue.isReady(mode)) {
                     continue; // still being written
                 } else if ((Integer) st.get("nlink") != 1) {
                     Msg.warn(shown + ": uid " + uid + ": file has " + st.get("nlink") + " links");

@@ -22,8 +22,8 @@ import org.postroom.global.proto.cleanup.CleanupStatus;
 import org.postroom.global.record.RecordReader;
 import org.postroom.global.record.RecordType;
 import org.postroom.global.record.RecordWriter;
-import org.postroom.global.table.StringList;
 import org.postroom.global.table.TableException;
+import org.postroom.global.table.UserAcl;
 import org.postroom.service.Requirement;
 import org.postroom.service.ServiceContext;
 import org.postroom.service.ServiceMain;
@@ -103,8 +103,8 @@ public final class Pickup implements TriggerService {
     private final long sizeLimit;
     private final Duration ipcTimeout;
     private final String contentFilter;
-    /** authorized_submit_users, or null for static:anyone. */
-    private final StringList submitters;
+    /** authorized_submit_users. */
+    private final UserAcl submitters;
 
     public static void main(String[] args) {
         ServiceMain.run(args, SPEC, Pickup::new);
@@ -119,8 +119,7 @@ public final class Pickup implements TriggerService {
         this.sizeLimit = cfg.get(Params.MESSAGE_SIZE_LIMIT);
         this.ipcTimeout = cfg.get(Params.IPC_TIMEOUT);
         this.contentFilter = cfg.get(CONTENT_FILTER);
-        List<String> acl = cfg.get(Params.AUTHORIZED_SUBMIT_USERS);
-        this.submitters = acl.equals(List.of("static:anyone")) ? null : new StringList(Params.AUTHORIZED_SUBMIT_USERS.name(), acl);
+        this.submitters = UserAcl.strict(Params.AUTHORIZED_SUBMIT_USERS, cfg.get(Params.AUTHORIZED_SUBMIT_USERS));
     }
 
     @Override
@@ -232,7 +231,7 @@ public final class Pickup implements TriggerService {
      * requeued (owned by mail_owner) pass. Null when the file may go on.
      */
     private Disposition refuse(MaildropScanner.Candidate c, int uid) {
-        if (submitters == null || uid == Posix.geteuid()) return null;
+        if (submitters.anyone() || uid == Posix.geteuid()) return null;
         String name = Passwd.byUid(uid).map(Passwd.Entry::name).orElse("unknown");
         try {
             if (submitters.matches(name)) return null;

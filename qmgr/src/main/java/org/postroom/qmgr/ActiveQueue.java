@@ -66,8 +66,11 @@ final class ActiveQueue {
         return inFlight.size();
     }
 
-    /** Moves {@code id} from {@code from} into active and starts its deliveries. */
-    void admit(QueueId id, QueueName from) throws IOException, InterruptedException {
+    /**
+     * Moves {@code id} from {@code from} into active and starts its deliveries; a message that postsuper
+     * force-expired ({@code forceExpired}, read from its mode where qmgr found it) is returned instead.
+     */
+    void admit(QueueId id, QueueName from, boolean forceExpired) throws IOException, InterruptedException {
         activeSlots.acquire();
         if (!inFlight.add(id)) {
             activeSlots.release();
@@ -92,7 +95,7 @@ final class ActiveQueue {
             }
             Msg.info(id + ": from=<" + Printable.sanitize(m.sender()) + ">, size=" + m.size() + ", nrcpt="
                     + m.totalRecipients() + " (queue active)");
-            if (MailQueue.isForceExpired(file)) {
+            if (forceExpired) {
                 // postsuper -e/-f: no delivery attempt (there is no bounce service yet to send the notice)
                 Msg.info(id + ": from=<" + Printable.sanitize(m.sender()) + ">, status=force-expired, returned to sender");
                 queue.remove(QueueName.ACTIVE, id);

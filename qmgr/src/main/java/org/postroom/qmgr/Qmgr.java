@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.postroom.global.config.Params;
 import org.postroom.global.log.Msg;
@@ -148,13 +150,16 @@ public final class Qmgr implements TriggerService {
         for (QueueId id : queue.list(q)) {
             if (active.inFlight(id)) continue;
             Path p = queue.path(q, id);
+            int mode;
             try {
-                if (!MailQueue.isReady(p)) continue;
-                if (q == QueueName.DEFERRED && !ignoreTimeStamps && Files.getLastModifiedTime(p).toMillis() > now) continue;
+                Map<String, Object> st = Files.readAttributes(p, "unix:mode,lastModifiedTime");
+                mode = (Integer) st.get("mode");
+                if (!MailQueue.isReady(mode)) continue;
+                if (q == QueueName.DEFERRED && !ignoreTimeStamps && ((FileTime) st.get("lastModifiedTime")).toMillis() > now) continue;
             } catch (NoSuchFileException e) {
                 continue;
             }
-            active.admit(id, q);
+            active.admit(id, q, MailQueue.isForceExpired(mode));
         }
     }
 }

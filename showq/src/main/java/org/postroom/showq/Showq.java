@@ -68,21 +68,21 @@ public final class Showq implements ConnectionService {
 
     private final QueueScanner scanner;
     private final java.time.Duration timeout;
-    private final List<String> mailqUsers;
+    private final UserAcl mailqUsers;
     private final String mailOwner;
 
     Showq(ServiceContext ctx) {
         MainCf cfg = ctx.config();
         this.scanner = QueueScanner.of(cfg, ctx.queue());
         this.timeout = cfg.get(Params.IPC_TIMEOUT);
-        this.mailqUsers = cfg.get(Params.AUTHORIZED_MAILQ_USERS);
+        this.mailqUsers = UserAcl.lenient(cfg, Params.AUTHORIZED_MAILQ_USERS);
         this.mailOwner = cfg.get(Params.MAIL_OWNER);
     }
 
     @Override
     public void serve(Connection client) throws IOException {
-        Optional<String> user = client.peerUser();
-        if (user.isPresent() && !UserAcl.admitsClient(user.get(), mailOwner, Params.AUTHORIZED_MAILQ_USERS, mailqUsers, Msg::warn)) {
+        Optional<String> user = mailqUsers.anyone() ? Optional.empty() : client.peerUser();
+        if (!mailqUsers.admitsClient(user, mailOwner, Msg::warn)) {
             Msg.warn("refusing the queue listing to user " + Printable.sanitize(user.get()) + " (authorized_mailq_users)");
             return;
         }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The buffered input side of an IPC or SMTP connection (Postfix's VSTREAM read buffer): a BufferedInputStream
@@ -40,7 +41,7 @@ public final class IpcInput extends InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) return 0;
         if (pos == limit) {
             if (len >= buf.length) return source.read(b, off, len); // large reads bypass the buffer

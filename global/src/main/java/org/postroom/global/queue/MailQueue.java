@@ -157,14 +157,26 @@ public final class MailQueue {
         return Files.getPosixFilePermissions(p).containsAll(MODE_READY);
     }
 
+    /** {@link #isReady(Path)} for the mode bits of the "unix:mode" attribute. */
+    public static boolean isReady(int mode) {
+        return (mode & 0700) == 0700;
+    }
+
+    /** mail_open_ok(): a regular, ready file with one link (a second link could be a user's). */
+    public static boolean openOk(int mode, int nlink) {
+        return (mode & 0170000) == 0100000 && isReady(mode) && nlink == 1;
+    }
+
     /**
-     * The force-expire mark that postsuper -e/-f sets (Postfix's MAIL_QUEUE_STAT_EXPIRE, group execute):
-     * qmgr returns such a message to its sender at its next delivery attempt instead of delivering it.
+     * The force-expire mark that postsuper -e/-f sets (Postfix's MAIL_QUEUE_STAT_EXPIRE, group execute,
+     * mode bit 0010): qmgr returns such a message to its sender at its next delivery attempt instead of
+     * delivering it.
      */
     public static final PosixFilePermission EXPIRE_MARK = PosixFilePermission.GROUP_EXECUTE;
 
-    public static boolean isForceExpired(Path p) throws IOException {
-        return Files.getPosixFilePermissions(p).contains(EXPIRE_MARK);
+    /** Whether mode bits (the "unix:mode" attribute) carry {@link #EXPIRE_MARK}. */
+    public static boolean isForceExpired(int mode) {
+        return (mode & 0010) != 0;
     }
 
     /** Sets the force-expire mark; false when it was already set. */

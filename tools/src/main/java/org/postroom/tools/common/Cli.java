@@ -20,9 +20,7 @@ public final class Cli {
     /** Parses and runs {@code tool} (an annotated Callable, or a {@link Spec}'s model of one); returns the exit status. */
     public static int run(String prog, Object tool, String usage, int usageStatus, String[] args) {
         ToolLog.program(prog);
-        skipUnusedConverters();
-        CommandLine cl = tool instanceof CommandSpec spec ? new CommandLine(spec, Spec.FACTORY) : new CommandLine(tool, Spec.FACTORY);
-        cl.registerConverter(Path.class, Spec.PATH);
+        CommandLine cl = commandLine(tool);
         cl.setPosixClusteredShortOptionsAllowed(true);
         cl.setUnmatchedOptionsArePositionalParams(false);
         cl.setStopAtPositional(true);
@@ -43,12 +41,17 @@ public final class Cli {
     }
 
     /**
-     * Picocli registers converters for java.time and java.sql types by loading and initialising those
-     * classes (about 8 ms at start-up); no tool has options of those types, and Path has its own converter
-     * ({@link Spec#PATH}). Call before a CommandLine is made.
+     * The picocli parser of every tool ({@code tool} annotated, or a {@link Spec} model), made without the
+     * start-up work no tool needs: picocli's converters for java.time and java.sql types, which load and
+     * initialise those classes (~8 ms; no tool has such options, and Path has {@link Spec#PATH}), and its
+     * default factory, which looks for Groovy in every jar (~3 ms; {@link Spec#FACTORY} instead). Path
+     * options are converted by {@link Spec#PATH}.
      */
-    public static void skipUnusedConverters() {
+    public static CommandLine commandLine(Object tool) {
         if (System.getProperty(CONVERTER_EXCLUDES) == null) System.setProperty(CONVERTER_EXCLUDES, UNUSED_CONVERTERS);
+        CommandLine cl = tool instanceof CommandSpec spec ? new CommandLine(spec, Spec.FACTORY) : new CommandLine(tool, Spec.FACTORY);
+        cl.registerConverter(Path.class, Spec.PATH);
+        return cl;
     }
 
     /** getopt(3)'s complaint for a picocli parameter error, or null. */

@@ -78,7 +78,6 @@ public final class Spec {
     private final Fields fields;
 
     public Spec(String name, Object tool, Fields fields) {
-        Cli.skipUnusedConverters();
         this.spec = CommandSpec.wrapWithoutInspection(tool, FACTORY).name(name);
         this.fields = fields;
     }

@@ -17,6 +17,7 @@ import org.postroom.global.config.MasterCf;
 import org.postroom.global.config.Param;
 import org.postroom.global.config.Params;
 import org.postroom.global.queue.MasterPid;
+import org.postroom.tools.common.Cli;
 import org.postroom.tools.common.Fatal;
 import org.postroom.tools.common.ToolLog;
 import org.postroom.tools.postconf.Postconf;
@@ -68,7 +69,7 @@ public final class Postfix implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "command") String command;
 
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new Postfix());
+        CommandLine cl = Cli.commandLine(new Postfix());
         cl.setParameterExceptionHandler((ex, a) -> {
             System.err.println("postfix: fatal: usage: postfix [-c config_dir] [-Dv] command");
             return ExitCode.FATAL;

@@ -3,6 +3,7 @@ package org.postroom.tools.postmap;
 import java.io.PrintStream;
 import java.util.Set;
 import org.postroom.global.table.TableOptions;
+import org.postroom.tools.common.Cli;
 import picocli.CommandLine;
 
 /**
@@ -134,7 +135,7 @@ public final class Flags {
 
     /** Parses and runs {@code command}; getopt-style errors give the usage message and exit 1. */
     public static int execute(String prog, String usage, Object command, String[] args, PrintStream err) {
-        CommandLine cl = new CommandLine(command);
+        CommandLine cl = Cli.commandLine(command);
         cl.setStopAtPositional(true);
         cl.setOverwrittenOptionsAllowed(true);
         cl.setAllowOptionsAsOptionParameters(true);

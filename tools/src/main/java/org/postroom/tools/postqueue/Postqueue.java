@@ -1,10 +1,8 @@
 package org.postroom.tools.postqueue;
 
-import org.postroom.tools.common.Exit;
-import org.postroom.tools.common.Warm;
-import java.io.FileOutputStream;
-import java.io.FileDescriptor;
 import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,11 +16,12 @@ import org.postroom.global.queue.MailQueue;
 import org.postroom.global.table.UserAcl;
 import org.postroom.tools.common.Cli;
 import org.postroom.tools.common.Config;
+import org.postroom.tools.common.Exit;
 import org.postroom.tools.common.Fatal;
 import org.postroom.tools.common.Spec;
 import org.postroom.tools.common.ToolLog;
 import org.postroom.tools.common.Uid;
-import org.postroom.util.Passwd;
+import org.postroom.tools.common.Warm;
 import org.postroom.util.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -159,20 +158,19 @@ public final class Postqueue implements Cli.Tool, Spec.Fields {
     }
 
     /** authorized_mailq_users / authorized_flush_users; root and mail_owner are always admitted. */
-    private static void authorize(MainCf cfg, Param<List<String>> acl, String what) {
-        int uid = Uid.real();
-        if (uid == 0 || ownerUid(cfg) == uid) return;
+    private static void authorize(MainCf cfg, Param<List<String>> param, String what) {
         String user;
+        int uid;
         try {
-            user = UserAcl.refused(cfg, acl, uid, ToolLog::warn);
+            UserAcl acl = UserAcl.lenient(cfg, param);
+            if (acl.anyone()) return; // the default: no passwd lookups on every listing
+            uid = Uid.real();
+            if (QueueSource.rootOrOwner(cfg, uid)) return;
+            user = acl.refused(uid, ToolLog::warn);
         } catch (RuntimeException e) {
             throw new Fatal(e.getMessage(), ExitCode.UNAVAILABLE);
         }
         if (user != null) throw new Fatal("User " + user + "(" + uid + ") is not allowed to " + what + " the mail queue", ExitCode.UNAVAILABLE);
-    }
-
-    private static int ownerUid(MainCf cfg) {
-        return Passwd.byName(cfg.get(Params.MAIL_OWNER)).map(Passwd.Entry::uid).orElse(-1);
     }
 
     private static boolean longIds(MainCf cfg) {

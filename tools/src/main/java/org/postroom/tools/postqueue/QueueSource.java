@@ -68,9 +68,12 @@ final class QueueSource {
 
     /** Root, or the mail_owner of a non-root instance. */
     static boolean mayReadQueue(MainCf cfg) {
-        int euid = Uid.effective();
-        if (euid == 0) return true;
-        return Passwd.byName(cfg.get(Params.MAIL_OWNER)).map(p -> p.uid() == euid).orElse(false);
+        return rootOrOwner(cfg, Uid.effective());
+    }
+
+    /** Whether {@code uid} is root or mail_owner, who may always use the queue. */
+    static boolean rootOrOwner(MainCf cfg, int uid) {
+        return uid == 0 || Passwd.byName(cfg.get(Params.MAIL_OWNER)).map(p -> p.uid() == uid).orElse(false);
     }
 
     private static String reason(Path socket, IOException e) {

@@ -12,9 +12,9 @@ import org.postroom.tools.common.Fatal;
 import org.postroom.tools.common.ToolLog;
 
 /**
- * The per-ID operations (postsuper.c delete_one, requeue_one, hold_one, release_one, expire_one). Each looks for the
- * ID in the given queues, twice, because the file may move between queues while it looks (qmgr moving
- * it between incoming, active and deferred). Each prints "ID: verb" for a message it acted on and
+ * The per-ID operations (postsuper.c delete_one, requeue_one, hold_one, release_one, expire_one). Each
+ * looks for the ID in the given queues, twice, because the file may move between queues while it looks
+ * (qmgr moving it between incoming, active and deferred). Each prints "ID: verb" for a message it acted on and
  * returns 1, or returns 0 silently when the ID is not there.
  */
 final class MessageOps {
@@ -30,7 +30,7 @@ final class MessageOps {
     }
 
     /** The operations, as the command line names them. */
-    enum Op { DELETE, REQUEUE, HOLD, RELEASE, EXPIRE, EXPIRE_RELEASE }
+    enum Op { DELETE, REQUEUE, HOLD, RELEASE, EXPIRE }
 
     /** Where -e and -f look by default (postsuper.c: hold, incoming, active, deferred). */
     static final List<QueueName> EXPIRE_QUEUES = List.of(QueueName.HOLD, QueueName.INCOMING, QueueName.ACTIVE, QueueName.DEFERRED);
@@ -56,7 +56,6 @@ final class MessageOps {
             case HOLD -> hold(queues, qid);
             case RELEASE -> release(queues, qid);
             case EXPIRE -> expire(queues, qid);
-            case EXPIRE_RELEASE -> throw new IllegalArgumentException("use expireRelease");
         };
     }
 
@@ -116,11 +115,9 @@ final class MessageOps {
                 if (q == QueueName.MAILDROP || q == QueueName.HOLD || !isMessageQueue(q)) continue;
                 Path p = files.queue().path(q, id);
                 if (!ok(p)) continue;
-                if (q == QueueName.ACTIVE) {
-                    ActiveGuard.Wait w = guard.awaitLeave(p);
-                    if (w == ActiveGuard.Wait.LEFT) break; // rescan where qmgr put it
-                    if (w == ActiveGuard.Wait.BUSY) return busy(id, "placed on hold");
-                }
+                ActiveGuard.Wait w = settle(q, p);
+                if (w == ActiveGuard.Wait.LEFT) break; // rescan where qmgr put it
+                if (w == ActiveGuard.Wait.BUSY) return busy(id, "placed on hold");
                 if (files.move(id, q, QueueName.HOLD)) {
                     if (announce) ToolLog.info(id + ": placed on hold");
                     return 1;
@@ -146,11 +143,9 @@ final class MessageOps {
                 if (q == QueueName.MAILDROP || !isMessageQueue(q)) continue;
                 Path p = files.queue().path(q, id);
                 if (!ok(p)) continue;
-                if (q == QueueName.ACTIVE) {
-                    ActiveGuard.Wait w = guard.awaitLeave(p);
-                    if (w == ActiveGuard.Wait.LEFT) break;
-                    if (w == ActiveGuard.Wait.BUSY) return busy(id, "requeued");
-                }
+                ActiveGuard.Wait w = settle(q, p);
+                if (w == ActiveGuard.Wait.LEFT) break; // rescan where qmgr put it
+                if (w == ActiveGuard.Wait.BUSY) return busy(id, "requeued");
                 if (q != QueueName.HOLD && !files.move(id, q, QueueName.HOLD)) continue; // out of qmgr's reach first
                 requeueHeld(id, announce);
                 return 1;
@@ -170,6 +165,11 @@ final class MessageOps {
         QueueFiles.remove(held);
         files.removeLogs(id);
         if (announce) ToolLog.info(id + ": requeued");
+    }
+
+    /** An active file waits for qmgr ({@link ActiveGuard}); a file in another queue is acted on at once. */
+    private ActiveGuard.Wait settle(QueueName q, Path p) {
+        return q == QueueName.ACTIVE ? guard.awaitLeave(p) : ActiveGuard.Wait.INERT;
     }
 
     /** A message qmgr did not finish with in time: not touched, so that no recipient is delivered twice. */

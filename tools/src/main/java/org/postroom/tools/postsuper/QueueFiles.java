@@ -60,8 +60,7 @@ final class QueueFiles {
         } catch (NoSuchFileException e) {
             return false;
         }
-        int mode = (Integer) st.get("mode");
-        return (mode & 0170000) == 0100000 && (mode & 0700) == 0700 && (Integer) st.get("nlink") == 1;
+        return MailQueue.openOk((Integer) st.get("mode"), (Integer) st.get("nlink"));
     }
 
     /** Renames; false when the source is gone (a lost race). Creates missing directories of dst. */

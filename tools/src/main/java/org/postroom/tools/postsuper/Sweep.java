@@ -116,7 +116,7 @@ final class Sweep {
         }
         int mode = (Integer) st.get("mode");
         boolean message = MessageOps.isMessageQueue(q);
-        boolean ready = (mode & 0700) == 0700;
+        boolean ready = MailQueue.isReady(mode);
         if ((mode & 0170000) == 0040000) {
             try {
                 Files.delete(actual);

@@ -1,12 +1,13 @@
 package org.postroom.tools.sendmail;
 
-import org.postroom.tools.common.Exit;
-import org.postroom.tools.common.Warm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.postroom.tools.common.Cli;
+import org.postroom.tools.common.Exit;
 import org.postroom.tools.common.Spec;
+import org.postroom.tools.common.Warm;
 import picocli.CommandLine;
 
 /**
@@ -115,13 +116,13 @@ public final class Sendmail implements Callable<Integer> {
      * those of {@code @Option(names = "-t") boolean extract;} etc. (see {@link Spec}, {@link Options}).
      */
     CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Spec("sendmail", this, new Options(this)).flag("extract", "-t").flag("ignoreDots", "-i")
+        CommandLine cl = Cli.commandLine(new Spec("sendmail", this, new Options(this)).flag("extract", "-t").flag("ignoreDots", "-i")
                 .value("sender", String.class, "-f", "-r").value("fullName", String.class, "-F").value("mode", String.class, "-b")
                 .value("configPath", String.class, "-C").value("queueOption", String.class, "-q")
                 .value("bodyType", String.class, "-B").value("notify", String.class, "-N").value("envid", String.class, "-V")
                 .value("xOption", String.class, "-X").list("oOptions", String.class, "-o").flag("gateway", "-G")
                 .flag("newaliases", "-I").flags("verbose", "-v").list("ignoredValues", String.class, "-A", "-L", "-O", "-R", "-e", "-h", "-p")
-                .flagList("ignoredFlags", "-U", "-c", "-m", "-n", "-x").positionals("recipients").build(), Spec.FACTORY);
+                .flagList("ignoredFlags", "-U", "-c", "-m", "-n", "-x").positionals("recipients").build());
         cl.setStopAtPositional(true);
         cl.setOverwrittenOptionsAllowed(true);
         cl.setAllowOptionsAsOptionParameters(true);

@@ -114,7 +114,7 @@ final class Submitter {
 
     /** authorized_submit_users (no exception for root, as in Postfix). */
     private static void authorize(MainCf cfg, int uid) throws Fatal {
-        String user = UserAcl.refused(cfg, Params.AUTHORIZED_SUBMIT_USERS, uid, Diagnostics::warn);
+        String user = UserAcl.lenient(cfg, Params.AUTHORIZED_SUBMIT_USERS).refused(uid, Diagnostics::warn);
         if (user != null) throw new Fatal("User " + user + "(" + uid + ") is not allowed to submit mail");
     }
 

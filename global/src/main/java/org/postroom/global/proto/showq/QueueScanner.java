@@ -73,9 +73,9 @@ public final class QueueScanner {
         try {
             Map<String, Object> st = java.nio.file.Files.readAttributes(file, "unix:mode,nlink,size,lastModifiedTime");
             int mode = (Integer) st.get("mode");
-            if ((mode & 0170000) != 0100000 || (mode & 0700) != 0700 || (Integer) st.get("nlink") != 1) return null;
+            if (!MailQueue.openOk(mode, (Integer) st.get("nlink"))) return null;
             env = envelope(file, (Long) st.get("size"), ((FileTime) st.get("lastModifiedTime")).toMillis() / 1000);
-            env.forcedExpire = (mode & 0010) != 0;
+            env.forcedExpire = MailQueue.isForceExpired(mode);
         } catch (NoSuchFileException | RecordException e) {
             return null;
         }
