@@ -40,7 +40,9 @@ final class Chat {
     /** Runs the whole session; returns when it is over. Logs the disconnect line in every case. */
     void run() {
         try {
-            send(session.greet(), false);
+            Step greeting = session.greet();
+            if (reader.pending() > 0) greeting = session.earlyTalker(unread());
+            send(greeting, false);
             while (true) {
                 switch (session.phase()) {
                     case Phase.Command c -> command();
@@ -102,14 +104,15 @@ final class Chat {
             step = session.bareLfCommand();
         } else {
             if (line.end() == Line.End.LF) session.noteBareLf();
-            String unread = "";
-            if (reader.pending() > 0) {
-                byte[] b = reader.peek(PEEK);
-                unread = Printable.escape(b, 0, b.length);
-            }
-            step = session.command(line.text(), unread);
+            step = session.command(line.text(), reader.pending() > 0 ? unread() : "");
         }
         send(step, slow);
+    }
+
+    /** Up to 100 bytes of unread input, escaped for the log. */
+    private String unread() throws IOException {
+        byte[] b = reader.peek(PEEK);
+        return Printable.escape(b, 0, b.length);
     }
 
     private void data() throws IOException {
@@ -122,6 +125,7 @@ final class Chat {
             }
             switch (decoder.decode(line)) {
                 case DataDecoder.Item.Text(byte[] bytes, boolean complete) -> session.content(bytes, complete);
+                case DataDecoder.Item.Dropped d -> { }
                 case DataDecoder.Item.End e -> {
                     if (decoder.sawBareLf()) session.noteBareLf();
                     boolean slow = session.errors() >= softErrorLimit;

@@ -42,6 +42,8 @@ final class SmtpSession {
     private int errors;
     String where = "CONNECT";
     boolean bareLfNoted;
+    /** Improper pipelining was logged once (SMTPD_FLAG_ILL_PIPELINING): it is not checked again. */
+    private boolean illPipelining;
 
     SmtpSession(SmtpdConfig cfg, ClientInfo client, RelayPolicy relay, QueueSink sink, SessionLog log, Clock clock) {
         this.cfg = cfg;
@@ -94,7 +96,8 @@ final class SmtpSession {
         }
         String name = KNOWN.contains(verb) ? verb.toLowerCase(Locale.ROOT) : "unknown";
         where = KNOWN.contains(verb) ? verb : "UNKNOWN";
-        if (!unread.isEmpty() && (!esmtp || GROUP_END.contains(verb))) {
+        if (!unread.isEmpty() && !illPipelining && (!esmtp || GROUP_END.contains(verb))) {
+            illPipelining = true;
             log.info("improper command pipelining after " + verb + " from " + client.namaddr() + ": " + unread);
             if (cfg.forbidUnauthPipelining()) {
                 stats.count(name, false);
@@ -129,10 +132,28 @@ final class SmtpSession {
         return done();
     }
 
-    /** A command line ended by a bare LF with smtpd_forbid_bare_newline=reject. */
+    /**
+     * A command line ended by a bare LF with smtpd_forbid_bare_newline=reject: Postfix replies and ends
+     * the session whatever the code (smtpd_proto breaks out of its command loop), so that nothing the
+     * client pipelined after it runs.
+     */
     Step bareLfCommand() {
         failBareLf();
+        out.set(out.size() - 1, out.getLast().closing());
         return done();
+    }
+
+    /**
+     * The client spoke before the greeting (smtpd_proto's pre-greeting check): logged always; with
+     * smtpd_forbid_unauth_pipelining the session ends with 554 instead of a banner.
+     */
+    Step earlyTalker(String unread) {
+        illPipelining = true;
+        log.info("improper command pipelining after CONNECT from " + client.namaddr() + ": " + unread);
+        if (!cfg.forbidUnauthPipelining()) return Step.of(new SmtpReply(220, "", cfg.banner(), false), phase);
+        stats.count("unknown", false);
+        phase = Phase.CLOSED;
+        return Step.of(SmtpReply.of("554 5.5.0 Error: SMTP protocol synchronization").closing(), phase);
     }
 
     /** A bare LF was seen; with smtpd_forbid_bare_newline=note the disconnect line says so. */

@@ -88,7 +88,7 @@ class ChatTest {
         TestWire w = run("", "203.0.113.5", SplitInput.bytewise(("EHLO c.example\r\nMAIL FROM:<a@example.org>\r\n"
                 + "RCPT TO:<root@example.com>\r\nDATA\r\n"
                 + "Subject: x\r\n\r\nline two\n.\nMAIL FROM:<evil@example.org>\nRCPT TO:<r@example.com>\nDATA\n"
-                + "Subject: smuggled\n\n.\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII)));
+                + "Subject: smuggled\n\n.\r\n\r\n.\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII)));
         assertEquals("250 2.0.0 Ok: queued as 64BE1160033", w.replies().get(w.replies().size() - 2), w.replies() + "\n" + log.lines);
         assertEquals("221 2.0.0 Bye", w.replies().getLast());
         assertEquals(1, queue.finished.size());
@@ -110,8 +110,57 @@ class ChatTest {
     void bareLfCommandIsRejected() {
         TestWire w = run("smtpd_forbid_bare_newline = reject\nsmtpd_forbid_bare_newline_exclusions =\n",
                 "HELO c.example\nHELO c.example\r\nQUIT\r\n");
-        assertEquals("550 5.5.2 mail.example.com Error: bare <LF> received", w.replies().get(1));
-        assertEquals("250 mail.example.com", w.replies().get(2));
+        // Postfix 3.7.11 (observed): the reply, then the session ends; nothing pipelined after it runs
+        assertEquals(List.of("220 mail.example.com ESMTP Postfix", "550 5.5.2 mail.example.com Error: bare <LF> received"),
+                w.replies());
+    }
+
+    /** Each smuggling variant of CVE-2023-51764, as Postfix 3.7.11 answers it (observed, SmugglingIT). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "normalize, '\\n.\\r\\n'", "normalize, '\\r\\n.\\n'", "normalize, '\\n.\\n'", "normalize, 'x\\n.\\r\\ny\\r\\n'",
+            "reject, '\\n.\\r\\n'", "reject, '\\r\\n.\\n'", "reject, '\\n.\\n'", "note, '\\n.\\r\\n'"})
+    void noSmuggledMessage(String mode, String endVariant) throws IOException {
+        String end = endVariant.replace("\\r", "\r").replace("\\n", "\n");
+        for (String second : List.of("DATA\r\nSubject: smuggled\r\n\r\n.\r\n", "BDAT 9 LAST\r\nsmuggled\r\n.\r\n")) {
+            queue.finished.clear();
+            queue.aborted = 0;
+            TestWire w = run("smtpd_forbid_bare_newline = " + mode + "\nsmtpd_forbid_unauth_pipelining = no\n", "203.0.113.5",
+                    SplitInput.bytewise(("EHLO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<root@example.com>\r\n"
+                            + "DATA\r\nSubject: x\r\n\r\nline" + end + "MAIL FROM:<evil@example.org>\r\n"
+                            + "RCPT TO:<r@example.com>\r\n" + second + "QUIT\r\n").getBytes(StandardCharsets.US_ASCII)));
+            List<String> r = w.replies();
+            String result = mode.equals("reject") ? "550 5.5.2 mail.example.com Error: bare <LF> received"
+                    : "250 2.0.0 Ok: queued as ";
+            String why = mode + " " + endVariant + " " + second + ": " + r;
+            assertEquals("354 End data with <CR><LF>.<CR><LF>", r.get(r.size() - 3), why);
+            assertTrue(r.get(r.size() - 2).startsWith(result), why);
+            assertEquals("221 2.0.0 Bye", r.getLast(), why);
+            assertEquals(mode.equals("reject") ? 0 : 1, queue.finished.size());
+            if (!mode.equals("reject")) {
+                List<String> records = queue.lastRecords();
+                assertTrue(records.contains("N MAIL FROM:<evil@example.org>"), records.toString());
+                assertTrue(records.stream().noneMatch(x -> x.equals("N .")), records.toString());
+            }
+        }
+    }
+
+    @Test
+    void bareLfEndsDataForExcludedClientsAsInPostfix() {
+        // mynetworks clients keep the pre-3.9 rules (smtpd_forbid_bare_newline_exclusions = $mynetworks)
+        TestWire w = run("", "EHLO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<root@example.com>\r\nDATA\r\n"
+                + "line\n.\r\nNOOP\r\nQUIT\r\n");
+        assertEquals(List.of("250 2.0.0 Ok: queued as 64BE1160033", "250 2.0.0 Ok", "221 2.0.0 Bye"),
+                w.replies().subList(w.replies().size() - 3, w.replies().size()));
+    }
+
+    @Test
+    void clientTalkingBeforeTheGreetingIsRefused() {
+        TestWire w = run("smtpd_forbid_unauth_pipelining = yes\n", "203.0.113.5",
+                new java.io.ByteArrayInputStream("EHLO c.example\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(List.of("554 5.5.0 Error: SMTP protocol synchronization"), w.replies());
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("improper command pipelining after CONNECT from unknown[203.0.113.5]: EHLO")),
+                log.lines.toString());
     }
 
     @Test

@@ -154,6 +154,7 @@ class DialogTest {
                     switch (decoder.decode(new Line(line.getBytes(StandardCharsets.UTF_8), Line.End.CRLF))) {
                         case DataDecoder.Item.Text(byte[] b, boolean complete) -> s.content(b, complete);
                         case DataDecoder.Item.End e -> add(s.endData(false));
+                        case DataDecoder.Item.Dropped dropped -> { }
                     }
                 }
                 case Phase.Chunk c -> raw(line + "\r\n", where);
