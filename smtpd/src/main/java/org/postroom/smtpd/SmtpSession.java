@@ -88,7 +88,7 @@ final class SmtpSession {
             fail("500 5.5.2 Error: bad syntax");
             return done();
         }
-        if (FORBIDDEN.contains(verb)) {
+        if (forbidden(verb)) {
             log.warn("non-SMTP command from " + client.namaddr() + ": " + clip(line));
             stats.count("unknown", false);
             fail(SmtpReply.of("221 2.7.0 Error: I can break rules, too. Goodbye.").closing());
@@ -312,6 +312,19 @@ final class SmtpSession {
         out.clear();
         failed = false;
         return s;
+    }
+
+    /**
+     * smtpd_forbid_commands at its default, CONNECT GET POST regexp:{{/^[^A-Z]/ Thrash}}, and a
+     * header name ("Subject:", smtpd.c is_header): mail content that arrives as commands (a client that
+     * misunderstood the end of DATA, or an attack) ends the session instead of running.
+     */
+    private static boolean forbidden(String verb) {
+        if (FORBIDDEN.contains(verb)) return true;
+        char c = verb.charAt(0);
+        if (c < 'A' || c > 'Z') return true;
+        return verb.length() > 1 && verb.endsWith(":")
+                && verb.substring(0, verb.length() - 1).chars().allMatch(ch -> ch > 32 && ch < 127 && ch != ':');
     }
 
     static String clip(String s) {
