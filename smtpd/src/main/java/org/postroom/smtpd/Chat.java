@@ -26,6 +26,11 @@ final class Chat {
     private final Duration errorSleep;
     private final int softErrorLimit;
     private long armedAt;
+    /**
+     * Whether each read re-arms smtpd_timeout (message content), or one deadline bounds the whole
+     * command line, so that a client trickling a byte at a time cannot hold a session for ever.
+     */
+    private boolean perRead = true;
 
     Chat(SmtpSession session, Wire wire, SmtpdConfig cfg) {
         this.session = session;
@@ -71,9 +76,13 @@ final class Chat {
     }
 
     private void beforeRead(boolean willBlock) throws IOException {
+        if (perRead) arm();
+        if (willBlock) out.flush();
+    }
+
+    private void arm() {
         armedAt = System.nanoTime();
         wire.deadline(timeout);
-        if (willBlock) out.flush();
     }
 
     /** The input ended: a timeout when the deadline passed, else the client went away. */
@@ -88,17 +97,22 @@ final class Chat {
 
     private void command() throws IOException {
         boolean slow = session.errors() >= softErrorLimit;
-        Line line = reader.next();
+        arm();
+        perRead = false;
+        Line line;
+        try {
+            line = reader.next();
+            if (line.end() == Line.End.MORE && !reader.skipRestOfLine()) line = new Line(new byte[0], Line.End.EOF);
+            else if (line.end() == Line.End.MORE) line = new Line(new byte[0], Line.End.MORE);
+        } finally {
+            perRead = true;
+        }
         if (line.end() == Line.End.EOF) {
             endOfInput();
             return;
         }
         Step step;
         if (line.end() == Line.End.MORE) {
-            if (!reader.skipRestOfLine()) {
-                endOfInput();
-                return;
-            }
             step = session.commandTooLong();
         } else if (line.end() == Line.End.LF && session.bareNewline() == BareNewline.REJECT) {
             step = session.bareLfCommand();

@@ -110,4 +110,28 @@ class ChatSocketTest {
         WaitFor.condition("disconnect line", Duration.ofSeconds(10), () -> !log.lines.isEmpty() && log.lines.getLast().startsWith("disconnect"));
         assertTrue(log.lines.contains("timeout after CONNECT from localhost[127.0.0.1]"), log.lines.toString());
     }
+
+    @Test
+    void tricklingClientTimesOutWithinOneCommandLine() throws Exception {
+        try (Socket c = start("smtpd_timeout = 1s\n")) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.US_ASCII));
+            assertEquals("220 mail.example.com ESMTP Postfix", in.readLine());
+            long t0 = System.nanoTime();
+            Thread trickle = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 40; i++) {
+                        send(c, "N");
+                        Thread.sleep(100);
+                    }
+                } catch (Exception e) {
+                    // the server closed the connection: what the test waits for
+                }
+            });
+            assertEquals("421 4.4.2 mail.example.com Error: timeout exceeded", in.readLine());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 3000, "a byte every 100 ms held the session for " + ms + " ms");
+            trickle.join(Duration.ofSeconds(10));
+        }
+        WaitFor.condition("disconnect line", Duration.ofSeconds(10), () -> !log.lines.isEmpty() && log.lines.getLast().startsWith("disconnect"));
+    }
 }
