@@ -97,6 +97,44 @@ final class AddressTokens {
         return e;
     }
 
+    private static final String SPECIALS = "()<>@,;:\\\".[]";
+
+    /**
+     * Where {@code text} reaches {@code limit} tokens in tok822's sense (each special character, atom,
+     * quoted string and comment is one token): the length of the prefix that tok822_parse_limit()
+     * would parse, or the whole length when the text has fewer tokens.
+     */
+    static int tokenCut(String text, int limit) {
+        int tokens = 0;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+                continue;
+            }
+            if (tokens >= limit) return i;
+            tokens++;
+            if (c == '"' || c == '(') {
+                int depth = 0;
+                char close = c == '"' ? '"' : ')';
+                for (i++; i < n; i++) {
+                    char d = text.charAt(i);
+                    if (d == '\\') i++;
+                    else if (c == '(' && d == '(') depth++;
+                    else if (d == close && depth-- == 0) break;
+                }
+                i++;
+            } else if (SPECIALS.indexOf(c) >= 0) {
+                i++;
+            } else {
+                while (i < n && !Character.isWhitespace(text.charAt(i)) && SPECIALS.indexOf(text.charAt(i)) < 0) i++;
+            }
+        }
+        return n;
+    }
+
     /** The addresses of a list, in order. */
     static List<String> addresses(String text) {
         return find(text).stream().map(Span::address).toList();

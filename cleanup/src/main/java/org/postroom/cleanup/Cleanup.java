@@ -62,7 +62,8 @@ import org.postroom.service.ServiceSpec;
  *     table prefixes are dropped (no proxymap(8)).
  * CONFIGURATION PARAMETERS
  *     myhostname, myorigin ($myhostname), line_length_limit (2048), message_size_limit (10240000),
- *     header_size_limit (102400), hopcount_limit (50), message_drop_headers (bcc, content-length,
+ *     header_size_limit (102400: a longer header is truncated and
+ *     stays a header), header_address_token_limit (10240), hopcount_limit (50), message_drop_headers (bcc, content-length,
  *     resent-bcc, return-path), always_add_missing_headers (no), cleanup_replace_stray_cr_lf (yes),
  *     duplicate_filter_limit (1000), queue_directory, ipc_timeout (3600s), recipient_delimiter (empty),
  *     canonical_maps, sender_canonical_maps, recipient_canonical_maps (empty), canonical_classes
@@ -83,7 +84,7 @@ public final class Cleanup implements ConnectionService {
             CleanupParams.SENDER_CANONICAL_CLASSES, CleanupParams.RECIPIENT_CANONICAL_CLASSES,
             CleanupParams.VIRTUAL_ALIAS_RECURSION_LIMIT, CleanupParams.VIRTUAL_ALIAS_EXPANSION_LIMIT,
             CleanupParams.VIRTUAL_ALIAS_ADDRESS_LENGTH_LIMIT, CleanupParams.PROPAGATE_UNMATCHED_EXTENSIONS,
-            CleanupParams.DUPLICATE_FILTER_LIMIT), Set.of(Requirement.UNLIMITED));
+            CleanupParams.DUPLICATE_FILTER_LIMIT, Params.HEADER_ADDRESS_TOKEN_LIMIT), Set.of(Requirement.UNLIMITED));
 
     public static void main(String[] args) {
         ServiceMain.run(args, SPEC, Cleanup::new);
@@ -96,6 +97,7 @@ public final class Cleanup implements ConnectionService {
     private final Duration timeout;
     private final Duration triggerTimeout;
     private final int duplicateLimit;
+    private final int tokenLimit;
     private final AddressMapping mapping;
 
     Cleanup(ServiceContext ctx) {
@@ -112,6 +114,7 @@ public final class Cleanup implements ConnectionService {
         this.triggerTimeout = cfg.get(Params.TRIGGER_TIMEOUT);
         this.rewriters = new RewriteClientPool(queueDirectory, Duration.ofSeconds(100));
         this.duplicateLimit = cfg.get(CleanupParams.DUPLICATE_FILTER_LIMIT);
+        this.tokenLimit = cfg.get(Params.HEADER_ADDRESS_TOKEN_LIMIT);
         this.mapping = new AddressMapping(new AddressMaps(AddressMapping.limits(cfg), a -> rewriters.rewrite("local", a),
                 rewriters::isLocal, cfg.get(Params.MYORIGIN)), cfg);
     }
@@ -128,7 +131,7 @@ public final class Cleanup implements ConnectionService {
             int flags = hello.requireInt(AttrNames.FLAGS);
             QueueFileWriter writer = new QueueFileWriter(ch);
             MessageAddresses addresses = new MessageAddresses(e.id(), rewriters::rewrite, mapping, settings.myorigin(),
-                    duplicateLimit);
+                    duplicateLimit, tokenLimit);
             CleanupTransaction tx = new CleanupTransaction(e.id(), settings, addresses, writer.records(),
                     (flags & CleanupClient.FLAG_ADD_HEADERS) != 0);
             CleanupStatus status = tx.run(new RecordReader(client.in()));

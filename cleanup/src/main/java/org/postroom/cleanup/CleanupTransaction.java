@@ -1,6 +1,5 @@
 package org.postroom.cleanup;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -8,8 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Set;
 import org.postroom.global.mail.MailDate;
 import org.postroom.global.proto.cleanup.CleanupStatus;
@@ -147,11 +145,18 @@ final class CleanupTransaction {
         }
     }
 
+    /*
+     * The content segment (cleanup_message.c, mime_state.c). Headers are collected one logical header at
+     * a time in a HeaderBuffer bounded by header_size_limit: an oversized header is truncated, never
+     * turned into body, and every later header is still a header. There is no limit on the number of
+     * headers (Postfix has none); memory stays bounded because each header is written out as soon as
+     * the next line shows that it is complete. Body records are copied through as they arrive.
+     */
     private void content(RecordReader in, int max) throws IOException {
         boolean inHeaders = true;
-        List<String> pending = new ArrayList<>(); // physical lines of the current logical header
+        HeaderBuffer header = new HeaderBuffer(s.headerSizeLimit());
         HeaderState h = new HeaderState();
-        ByteArrayOutputStream partial = null;
+        boolean prevCont = false;
         long bytes = 0;
         while (true) {
             Record r = next(in, max);
@@ -166,40 +171,35 @@ final class CleanupTransaction {
                 out.put(r.type(), clean(r.data()));
                 continue;
             }
-            if (r.type() == RecordType.CONT) {
-                if (partial == null) partial = new ByteArrayOutputStream();
-                partial.write(r.data());
+            byte[] data = r.data();
+            boolean cont = r.type() == RecordType.CONT;
+            if (!header.isEmpty()) {
+                if (prevCont) {
+                    header.appendPiece(data);
+                    prevCont = cont;
+                    continue;
+                }
+                if (data.length > 0 && (data[0] == ' ' || data[0] == '\t')) {
+                    header.appendLine(data);
+                    prevCont = cont;
+                    continue;
+                }
+                flushHeader(header, h);
+            }
+            int nameLength = HeaderBuffer.nameLength(data);
+            if (nameLength > 0) {
+                header.start(data, nameLength);
+                prevCont = cont;
                 continue;
             }
-            String line;
-            if (partial != null) {
-                partial.write(r.data());
-                line = partial.toString(StandardCharsets.UTF_8);
-                partial = null;
-            } else {
-                line = r.text();
-            }
-            h.headerBytes += line.length() + 1;
-            boolean continuation = !line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t');
-            if (continuation && !pending.isEmpty() && h.headerBytes <= s.headerSizeLimit()) {
-                pending.add(line);
-                continue;
-            }
-            if (!line.isEmpty() && HeaderState.isHeaderStart(line) && h.headerBytes <= s.headerSizeLimit()) {
-                flushHeader(pending, h);
-                pending.add(line);
-                continue;
-            }
-            // end of headers: an empty line, a non-header line, or header_size_limit reached
-            flushHeader(pending, h);
+            // end of headers: an empty line or the first line that is not a header
             endHeaders(h);
             inHeaders = false;
-            if (!line.isEmpty()) out.put(RecordType.NORM, "");
-            writeLine(line);
+            if (data.length > 0) out.put(RecordType.NORM, "");
+            out.put(r.type(), clean(data));
         }
         if (inHeaders) {
-            if (partial != null) pending.add(partial.toString(StandardCharsets.UTF_8));
-            flushHeader(pending, h);
+            flushHeader(header, h);
             endHeaders(h);
         }
         contentLength = out.offset() - dataOffset;
@@ -207,18 +207,25 @@ final class CleanupTransaction {
         if (h.received > s.hopcountLimit()) status |= CleanupStatus.STAT_HOPS;
     }
 
-    private void flushHeader(List<String> pending, HeaderState h) throws IOException {
-        if (pending.isEmpty()) return;
-        String logical = String.join("\n", pending);
-        if (h.accept(logical, s.dropHeaders())) {
-            String rewritten = context.equals("local") ? addresses.header(logical) : logical;
-            if (rewritten == logical) {
-                for (String l : pending) writeLine(l);
-            } else {
-                for (String l : rewritten.split("\n", -1)) writeLine(l);
+    /** Inspects, rewrites and writes the collected header, then empties the buffer. */
+    private void flushHeader(HeaderBuffer header, HeaderState h) throws IOException {
+        if (header.isEmpty()) return;
+        byte[] raw = header.bytes();
+        header.clear();
+        String logical = new String(raw, StandardCharsets.UTF_8);
+        if (!h.accept(logical, s.dropHeaders())) return;
+        String rewritten = context.equals("local") ? addresses.header(logical) : logical;
+        if (rewritten == logical) {
+            int from = 0;
+            for (int i = 0; i <= raw.length; i++) {
+                if (i == raw.length || raw[i] == '\n') {
+                    writeLine(Arrays.copyOfRange(raw, from, i));
+                    from = i + 1;
+                }
             }
+        } else {
+            for (String l : rewritten.split("\n", -1)) writeLine(l.getBytes(StandardCharsets.UTF_8));
         }
-        pending.clear();
     }
 
     private void endHeaders(HeaderState h) throws IOException {
@@ -245,7 +252,11 @@ final class CleanupTransaction {
 
     /** Writes one content line, split into CONT pieces of at most line_length_limit bytes. */
     private void writeLine(String line) throws IOException {
-        byte[] b = clean(line.getBytes(StandardCharsets.UTF_8));
+        writeLine(line.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void writeLine(byte[] line) throws IOException {
+        byte[] b = clean(line);
         int limit = Math.max(s.lineLimit(), 1);
         int off = 0;
         while (b.length - off > limit) {

@@ -17,7 +17,6 @@ final class HeaderState {
     boolean resentFrom;
     String messageIdValue = "";
     int received;
-    long headerBytes;
 
     /** Inspects one logical header; returns false when it must be dropped (message_drop_headers). */
     boolean accept(String logical, Set<String> dropHeaders) {
@@ -40,17 +39,6 @@ final class HeaderState {
             default -> { }
         }
         if (name.startsWith("resent-")) resent = true;
-        return true;
-    }
-
-    /** Is {@code line} the start of a header (name, colon), as opposed to the first body line? */
-    static boolean isHeaderStart(String line) {
-        int colon = line.indexOf(':');
-        if (colon <= 0) return false;
-        for (int i = 0; i < colon; i++) {
-            char c = line.charAt(i);
-            if (c <= ' ' || c >= 127) return false;
-        }
         return true;
     }
 }

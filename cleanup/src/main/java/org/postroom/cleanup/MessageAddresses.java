@@ -26,11 +26,18 @@ final class MessageAddresses {
     private final AddressMapping mapping;
     private final String myorigin;
     private final int duplicateLimit;
+    private final int tokenLimit;
     private final Set<String> seen = new HashSet<>();
     private int status;
 
     MessageAddresses(QueueId id, CleanupTransaction.AddressRewriter rewriter, AddressMapping mapping, String myorigin,
                      int duplicateLimit) {
+        this(id, rewriter, mapping, myorigin, duplicateLimit, 10240);
+    }
+
+    MessageAddresses(QueueId id, CleanupTransaction.AddressRewriter rewriter, AddressMapping mapping, String myorigin,
+                     int duplicateLimit, int tokenLimit) {
+        this.tokenLimit = tokenLimit;
         this.id = id;
         this.rewriter = rewriter;
         this.mapping = mapping;
@@ -95,7 +102,8 @@ final class MessageAddresses {
                 : RECIPIENT_HEADERS.contains(name) ? AddressMapping.Kind.HEADER_RECIPIENT : null;
         if (kind == null) return logical;
         String value = logical.substring(colon + 1);
-        List<AddressTokens.Span> spans = AddressTokens.find(value);
+        // header_address_token_limit (tok822_parse_limit): addresses past the limit are not looked at
+        List<AddressTokens.Span> spans = AddressTokens.find(value.substring(0, AddressTokens.tokenCut(value, tokenLimit)));
         StringBuilder b = new StringBuilder(value);
         boolean changed = false;
         for (int i = spans.size() - 1; i >= 0; i--) {

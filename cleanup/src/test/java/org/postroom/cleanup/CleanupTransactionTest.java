@@ -35,7 +35,11 @@ class CleanupTransactionTest {
         w.put(RecordType.FROM, "alice");
         for (String r : rcpts) w.put(RecordType.RCPT, r);
         w.put(RecordType.MESG, "");
-        for (String l : content) w.put(RecordType.NORM, l);
+        for (String l : content) {
+            // "\u0000" splits a line into CONT pieces, the way smtpd sends a line longer than line_length_limit
+            String[] pieces = l.split("\u0000", -1);
+            for (int i = 0; i < pieces.length; i++) w.put(i < pieces.length - 1 ? RecordType.CONT : RecordType.NORM, pieces[i]);
+        }
         w.put(RecordType.XTRA, "");
         w.put(RecordType.END, "");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -84,5 +88,62 @@ class CleanupTransactionTest {
         Result r = run("virtual_alias_maps = fail:down\n", "local", List.of("u@x.example"), List.of("Subject: x", "", "b"));
         assertEquals(new CleanupStatus(CleanupStatus.STAT_WRITE, "4.6.0 Alias expansion error"), r.status());
         assertEquals("451 4.3.0 Error: queue file write error", r.status().smtpReply("ID", "mail.example.com"));
+    }
+
+    @Test
+    void oversizedHeaderIsTruncatedAndLaterHeadersStayHeaders() throws IOException {
+        // 200 KB header: 100 CONT pieces of 2000 bytes, then a continuation line, then more headers
+        String piece = "x".repeat(2000);
+        String huge = "X-Huge: " + String.join("\u0000", java.util.Collections.nCopies(100, piece));
+        Result r = run("", "remote", List.of("u@x.example"),
+                List.of(huge, " folded continuation", "Subject: after", "To: u@x.example", "", "body line"));
+        assertEquals(CleanupStatus.OK, r.status());
+        List<String> recs = r.records();
+        int m = recs.indexOf("M ");
+        // written back in line_length_limit (2048) pieces; Postfix appends while the buffer is below
+        // header_size_limit (102400), so the header keeps 8 + 52 * 2000 bytes and loses the continuation
+        StringBuilder header = new StringBuilder();
+        int i = m + 1;
+        for (; recs.get(i).startsWith("L "); i++) header.append(recs.get(i).substring(2));
+        header.append(recs.get(i).substring(2));
+        assertEquals(8 + 52 * 2000, header.length());
+        assertTrue(header.toString().startsWith("X-Huge: xxx"));
+        assertEquals(List.of("N Subject: after", "N To: u@x.example"), recs.subList(i + 1, i + 3));
+        assertTrue(recs.contains("N body line"), recs.toString());
+        assertTrue(recs.indexOf("N body line") > recs.indexOf("N Subject: after"));
+    }
+
+    @Test
+    void aHundredThousandHeadersAreAllHeaders() throws IOException {
+        List<String> content = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) content.add("X-H" + i + ": v" + i);
+        content.add("Subject: last");
+        content.add("");
+        content.add("body");
+        Result r = run("", "remote", List.of("u@x.example"), content);
+        assertEquals(CleanupStatus.OK, r.status());
+        List<String> recs = r.records();
+        int m = recs.indexOf("M ");
+        assertEquals("N X-H0: v0", recs.get(m + 1));
+        assertEquals("N X-H99999: v99999", recs.get(m + 100_000));
+        assertEquals("N Subject: last", recs.get(m + 100_001));
+        // the header section ends where the client ended it: cleanup adds nothing before the empty line
+        assertEquals("N ", recs.get(m + 100_002 + (recs.get(m + 100_002).startsWith("N Message-Id") ? 2 : 0)).substring(0, 2));
+    }
+
+    @Test
+    void obsoleteSpaceBeforeColonIsNormalised() throws IOException {
+        Result r = run("", "remote", List.of("u@x.example"), List.of("Subject  : hi", "", "b"));
+        assertTrue(r.records().contains("N Subject: hi"), r.records().toString());
+    }
+
+    @Test
+    void addressesPastTheTokenLimitAreNotRewritten() {
+        String value = " a, b, c, d";
+        // tokens: a , b , c , d -> a limit of 3 keeps "a, b"
+        assertEquals(" a, b".length(), AddressTokens.tokenCut(value, 3));
+        assertEquals(value.length(), AddressTokens.tokenCut(value, 100));
+        assertEquals(List.of("a", "b"), AddressTokens.addresses(value.substring(0, AddressTokens.tokenCut(value, 3))));
+        assertEquals("\"q, r\" (c, d) <x@y> ".length(), AddressTokens.tokenCut("\"q, r\" (c, d) <x@y> , z", 7));
     }
 }

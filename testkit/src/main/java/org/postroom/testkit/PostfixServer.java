@@ -105,6 +105,11 @@ public final class PostfixServer implements AutoCloseable {
         return run(List.of("postcat", "-c", root.resolve("etc").toString(), "-bq", queueId));
     }
 
+    /** A held message's primary headers as postcat -h prints them. */
+    public String headers(String queueId) throws IOException {
+        return run(List.of("postcat", "-c", root.resolve("etc").toString(), "-hq", queueId));
+    }
+
     public String log() throws IOException {
         Path l = root.resolve("maillog");
         return Files.exists(l) ? Files.readString(l) : "";
