@@ -129,7 +129,14 @@ class HugeHeadersIT {
 
     /** One SMTP transaction; returns the reply to the end of DATA. */
     static String send(int port, String message) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
+        return sendFrom("127.0.0.1", port, message);
+    }
+
+    /** The same, from a given loopback source address. */
+    static String sendFrom(String from, int port, String message) throws IOException {
+        try (Socket s = new Socket()) {
+            s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(from), 0));
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
             s.setSoTimeout(120_000);
             InputStream in = s.getInputStream();
             OutputStream out = new BufferedOutputStream(s.getOutputStream(), 1 << 16);

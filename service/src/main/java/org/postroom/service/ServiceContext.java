@@ -7,9 +7,14 @@ import org.postroom.global.queue.MailQueue;
 
 /**
  * Everything a service gets from the skeleton: the immutable configuration (with this service's -o
- * overrides), its master.cf name and type, and the queue.
+ * overrides), its master.cf name and type, the queue, and whether it is under stress.
  */
-public record ServiceContext(MainCf config, String serviceName, String serviceType, int maxProcesses, boolean publicSocket) {
+public record ServiceContext(MainCf config, String serviceName, String serviceType, int maxProcesses, boolean publicSocket,
+                             Stress stress) {
+    public ServiceContext(MainCf config, String serviceName, String serviceType, int maxProcesses, boolean publicSocket) {
+        this(config, serviceName, serviceType, maxProcesses, publicSocket, Stress.never());
+    }
+
     public Path queueDirectory() {
         return Path.of(config.get(Params.QUEUE_DIRECTORY));
     }

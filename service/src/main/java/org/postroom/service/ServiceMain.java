@@ -108,14 +108,15 @@ public final class ServiceMain {
             throw new FatalException("service " + name + " must not run as root; master starts it as mail_owner");
         }
         watchParent();
-        ServiceContext ctx = new ServiceContext(cfg, name, type, maxproc, publicSocket);
+        Stress stress = new Stress(type.equals("inet") && maxproc > 1, System::nanoTime);
+        ServiceContext ctx = new ServiceContext(cfg, name, type, maxproc, publicSocket, stress);
         Service service = factory.apply(ctx);
         List<ServerSocketChannel> listeners = listen(ctx);
         Msg.debug("service " + name + " listening");
         System.out.println("ready"); // master(8) counts a child that never says this as a bad command startup
         System.out.flush();
         Semaphore limit = maxproc > 0 ? new Semaphore(maxproc) : null;
-        Dispatcher dispatcher = new Dispatcher(service, limit);
+        Dispatcher dispatcher = new Dispatcher(service, limit, maxproc, stress, name, listenName(type, name, listeners));
         if (service instanceof TriggerService t) dispatcher.startTriggers(t);
         List<Thread> acceptors = new ArrayList<>();
         for (ServerSocketChannel l : listeners) {
@@ -130,6 +131,20 @@ public final class ServiceMain {
                 return;
             }
         }
+    }
+
+    /** Master's name for the listen endpoint in its warnings: the port, or host:port when bound to one address. */
+    private static String listenName(String type, String name, List<ServerSocketChannel> listeners) {
+        if (!type.equals("inet") || listeners.isEmpty()) return name;
+        try {
+            if (listeners.getFirst().getLocalAddress() instanceof InetSocketAddress a) {
+                return a.getAddress().isAnyLocalAddress() ? Integer.toString(a.getPort())
+                        : a.getAddress().getHostAddress() + ":" + a.getPort();
+            }
+        } catch (IOException e) {
+            // the name is only for a log line
+        }
+        return name;
     }
 
     /** Exits when master goes away, so that no service outlives its supervisor. */
@@ -212,9 +227,35 @@ public final class ServiceMain {
         private final AtomicLong serial = new AtomicLong();
         private final StringBuilder pendingTriggers = new StringBuilder();
 
-        Dispatcher(Service service, Semaphore limit) {
+        private final int maxproc;
+        private final Stress stress;
+        private final String extName;
+        private final String listenName;
+        private long busyWarned = Long.MIN_VALUE;
+
+        Dispatcher(Service service, Semaphore limit, int maxproc, Stress stress, String extName, String listenName) {
             this.service = service;
             this.limit = limit;
+            this.maxproc = maxproc;
+            this.stress = stress;
+            this.extName = extName;
+            this.listenName = listenName;
+        }
+
+        /**
+         * The last session slot was taken (master_avail_listen): the service is under stress, and
+         * master's warning is logged, at most once in 1000 seconds.
+         */
+        private synchronized void lastSlotTaken() {
+            if (!stress.eligible()) return;
+            stress.pulse();
+            long now = System.nanoTime();
+            if (busyWarned != Long.MIN_VALUE && now - busyWarned < Stress.PULSE.toNanos()) return;
+            busyWarned = now;
+            Msg.warn("service \"" + extName + "\" (" + listenName + ") has reached its process limit \"" + maxproc
+                    + "\": new clients may experience noticeable delays");
+            Msg.warn("to avoid this condition, increase the process count in master.cf or reduce the service time per client");
+            Msg.warn("see https://www.postfix.org/STRESS_README.html for examples of stress-adapting configuration settings");
         }
 
         void acceptLoop(ServerSocketChannel listener, boolean inet) {
@@ -223,6 +264,7 @@ public final class ServiceMain {
                 try {
                     if (limit != null) limit.acquire();
                     ch = listener.accept();
+                    if (limit != null && limit.availablePermits() == 0) lastSlotTaken();
                 } catch (ClosedChannelException e) {
                     return;
                 } catch (IOException e) {

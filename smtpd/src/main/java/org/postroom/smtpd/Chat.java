@@ -47,6 +47,7 @@ final class Chat {
         try {
             Step greeting = session.greet();
             if (reader.pending() > 0) greeting = session.earlyTalker(unread());
+            greeting = session.admit(greeting);
             send(greeting, false);
             while (true) {
                 switch (session.phase()) {

@@ -33,6 +33,13 @@ final class MailCommands {
             s.fail(s.tx.bdat ? "503 5.5.1 Error: MAIL after BDAT" : "503 5.5.1 Error: nested MAIL command");
             return;
         }
+        if (args.regionMatches(true, 0, "FROM:", 0, 5)) {
+            String over = s.messageRateExceeded();
+            if (over != null) {
+                s.fail(over);
+                return;
+            }
+        }
         switch (EnvelopeArgs.parse(args, "FROM:", "501 5.5.4 Syntax: MAIL FROM:<address>", "501 5.1.7 Bad sender address syntax")) {
             case Parsed.Bad<EnvelopeArgs>(SmtpReply r) -> s.fail(r);
             case Parsed.Ok<EnvelopeArgs>(EnvelopeArgs a) -> {
@@ -66,6 +73,13 @@ final class MailCommands {
         if (tx.bdat) {
             s.fail("503 5.5.1 Error: RCPT after BDAT");
             return;
+        }
+        if (args.regionMatches(true, 0, "TO:", 0, 3)) {
+            String over = s.recipientRateExceeded();
+            if (over != null) {
+                s.fail(over);
+                return;
+            }
         }
         String bad = "501 5.1.3 Bad recipient address syntax";
         EnvelopeArgs a;

@@ -44,8 +44,17 @@ final class SmtpSession {
     boolean bareLfNoted;
     /** Improper pipelining was logged once (SMTPD_FLAG_ILL_PIPELINING): it is not checked again. */
     private boolean illPipelining;
+    /** The service's client table, or null when this session is not counted (tests, exempt clients). */
+    private final Anvil anvil;
+    private boolean anvilConnected;
 
     SmtpSession(SmtpdConfig cfg, ClientInfo client, RelayPolicy relay, QueueSink sink, SessionLog log, Clock clock) {
+        this(cfg, client, relay, sink, log, clock, null);
+    }
+
+    SmtpSession(SmtpdConfig cfg, ClientInfo client, RelayPolicy relay, QueueSink sink, SessionLog log, Clock clock,
+                Anvil anvil) {
+        this.anvil = anvil == null || cfg.limits().exempt(client) ? null : anvil;
         this.cfg = cfg;
         this.client = client;
         this.relay = relay;
@@ -156,6 +165,49 @@ final class SmtpSession {
         return Step.of(SmtpReply.of("554 5.5.0 Error: SMTP protocol synchronization").closing(), phase);
     }
 
+    /**
+     * The connection count and rate check (smtpd_proto, after the pre-greeting check): a client over
+     * smtpd_client_connection_count_limit or _rate_limit gets 421 instead of the greeting, and the
+     * session ends at once, before it can send a single command.
+     */
+    Step admit(Step greeting) {
+        if (anvil == null || phase instanceof Phase.Closed) return greeting;
+        Anvil.Counts c = anvil.connect(client.address());
+        anvilConnected = true;
+        ClientLimits l = cfg.limits();
+        String what = null;
+        if (l.connectionCount() > 0 && c.count() > l.connectionCount()) {
+            what = "Connection concurrency limit exceeded: " + c.count();
+        } else if (l.connectionRate() > 0 && c.rate() > l.connectionRate()) {
+            what = "Connection rate limit exceeded: " + c.rate();
+        }
+        if (what == null) return greeting;
+        log.warn(what + " from " + client.namaddr() + " for service " + anvil.service());
+        phase = Phase.CLOSED;
+        return Step.of(SmtpReply.of("421 4.7.0 " + cfg.myhostname() + " Error: too many connections from "
+                + client.address()).closing(), phase);
+    }
+
+    /** smtpd_client_message_rate_limit at MAIL: the reply when this MAIL is over the limit, else null. */
+    String messageRateExceeded() {
+        if (anvil == null || cfg.limits().messageRate() <= 0) return null;
+        int rate = anvil.message(client.address());
+        if (rate <= cfg.limits().messageRate()) return null;
+        log.warn("Message delivery request rate limit exceeded: " + rate + " from " + client.namaddr()
+                + " for service " + anvil.service());
+        return "450 4.7.1 Error: too much mail from " + client.address();
+    }
+
+    /** smtpd_client_recipient_rate_limit at RCPT: the reply when this RCPT is over the limit, else null. */
+    String recipientRateExceeded() {
+        if (anvil == null || cfg.limits().recipientRate() <= 0) return null;
+        int rate = anvil.recipient(client.address());
+        if (rate <= cfg.limits().recipientRate()) return null;
+        log.warn("Recipient address rate limit exceeded: " + rate + " from " + client.namaddr()
+                + " for service " + anvil.service());
+        return "450 4.7.1 Error: too many recipients from " + client.address();
+    }
+
     /** A bare LF was seen; with smtpd_forbid_bare_newline=note the disconnect line says so. */
     void noteBareLf() {
         if (bareNewline == BareNewline.NOTE) bareLfNoted = true;
@@ -199,6 +251,10 @@ final class SmtpSession {
 
     /** The end of the session: drops an unfinished message and logs the statistics. */
     void disconnect() {
+        if (anvilConnected) {
+            anvil.disconnect(client.address());
+            anvilConnected = false;
+        }
         abortTransaction();
         phase = Phase.CLOSED;
         log.info("disconnect from " + client.namaddr() + stats.summary() + (bareLfNoted ? " notes=bare_lf" : ""));

@@ -5,6 +5,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Param;
@@ -14,6 +15,7 @@ import org.postroom.global.proto.rewrite.RewriteClient;
 import org.postroom.service.Connection;
 import org.postroom.service.ConnectionService;
 import org.postroom.service.ServiceContext;
+import org.postroom.service.Stress;
 import org.postroom.service.ServiceMain;
 import org.postroom.service.ServiceSpec;
 
@@ -78,7 +80,11 @@ import org.postroom.service.ServiceSpec;
  *     unknown_local_recipient_reject_code (550), unknown_virtual_alias_reject_code (550),
  *     unknown_virtual_mailbox_reject_code (550), unknown_relay_recipient_reject_code (550),
  *     show_user_unknown_table_name (yes), recipient_delimiter (empty), double_bounce_sender
- *     (double-bounce)
+ *     (double-bounce), smtpd_client_connection_count_limit (50), smtpd_client_connection_rate_limit
+ *     (0), smtpd_client_message_rate_limit (0), smtpd_client_recipient_rate_limit (0),
+ *     smtpd_client_event_limit_exceptions (${smtpd_client_connection_limit_exceptions:$mynetworks}),
+ *     anvil_rate_time_unit (60s). The anvil counts are kept inside the smtpd service process (one
+ *     process per master.cf service), per service and client address, as anvil(8) keys them.
  * SEE ALSO
  *     cleanup(8), trivial-rewrite(8), master(8), postconf(5), virtual(5), local(8)
  */
@@ -97,7 +103,9 @@ public final class Smtpd implements ConnectionService {
             SmtpdParams.REJECT_UNLISTED_RECIPIENT, SmtpdParams.RELAY_RECIPIENT_MAPS, SmtpdParams.CANONICAL_MAPS,
             SmtpdParams.RECIPIENT_CANONICAL_MAPS, SmtpdParams.UNKNOWN_VIRTUAL_ALIAS_REJECT_CODE,
             SmtpdParams.UNKNOWN_VIRTUAL_MAILBOX_REJECT_CODE, SmtpdParams.UNKNOWN_RELAY_RECIPIENT_REJECT_CODE,
-            SmtpdParams.SHOW_USER_UNKNOWN_TABLE_NAME),
+            SmtpdParams.SHOW_USER_UNKNOWN_TABLE_NAME, Params.SMTPD_CLIENT_CONNECTION_COUNT_LIMIT,
+            Params.SMTPD_CLIENT_CONNECTION_RATE_LIMIT, Params.SMTPD_CLIENT_MESSAGE_RATE_LIMIT,
+            Params.SMTPD_CLIENT_RECIPIENT_RATE_LIMIT, Params.SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS, Params.ANVIL_RATE_TIME_UNIT),
             Set.of());
 
     public static void main(String[] args) {
@@ -105,13 +113,19 @@ public final class Smtpd implements ConnectionService {
     }
 
     private final SmtpdConfig cfg;
+    /** The same settings with stress=yes, for sessions that start while the service is under stress. */
+    private final SmtpdConfig stressed;
+    private final Stress stress;
     private final RelayPolicy relay;
     private final QueueSink sink;
     private final List<String> localHeaderClients;
+    private final Anvil anvil;
 
     Smtpd(ServiceContext ctx) {
         MainCf mainCf = ctx.config();
         this.cfg = SmtpdConfig.from(mainCf);
+        this.stressed = SmtpdConfig.from(mainCf.withOverrides(Map.of("stress", "yes")));
+        this.stress = ctx.stress();
         this.localHeaderClients = supported(mainCf.get(Params.LOCAL_HEADER_REWRITE_CLIENTS));
         if (!mainCf.get(Params.SMTPD_DELAY_REJECT)) {
             Msg.warn("smtpd_delay_reject = no is not implemented; client, helo and sender restrictions apply at RCPT time");
@@ -122,12 +136,14 @@ public final class Smtpd implements ConnectionService {
         }
         this.relay = new RewriteRelayPolicy(new RewriteClient(ctx.queueDirectory(), cfg.ipcTimeout()));
         this.sink = new CleanupQueueSink(ctx.queueDirectory(), cfg.ipcTimeout());
+        this.anvil = new Anvil(ctx.serviceName(), cfg.limits().timeUnit());
     }
 
     @Override
     public void serve(Connection c) {
         ClientInfo client = c.peer().map(p -> ClientInfo.of(p, localHeaderClient(p.getAddress()))).orElse(ClientInfo.unknown());
-        SmtpSession session = new SmtpSession(cfg, client, relay, sink, SessionLog.MAILLOG, Clock.systemDefaultZone());
+        SmtpdConfig cfg = stress.active() ? stressed : this.cfg;
+        SmtpSession session = new SmtpSession(cfg, client, relay, sink, SessionLog.MAILLOG, Clock.systemDefaultZone(), anvil);
         try (ChannelWire wire = new ChannelWire(c.ipc())) {
             new Chat(session, wire, cfg).run();
         }

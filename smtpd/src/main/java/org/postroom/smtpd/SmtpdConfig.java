@@ -30,7 +30,8 @@ record SmtpdConfig(
         int bareNewlineRejectCode,
         NetworkList bareNewlineExclusions,
         NetworkList mynetworks,
-        Restrictions restrictions) {
+        Restrictions restrictions,
+        ClientLimits limits) {
 
     static SmtpdConfig from(MainCf cfg) {
         NetworkList mynetworks = networks(cfg, Params.MYNETWORKS.name(), cfg.get(Params.MYNETWORKS));
@@ -71,7 +72,8 @@ record SmtpdConfig(
                 cfg.get(Params.SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE),
                 networks(cfg, Params.SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS.name(), cfg.get(Params.SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS)),
                 mynetworks,
-                restrictions);
+                restrictions,
+                ClientLimits.from(cfg));
     }
 
     private static NetworkList networks(MainCf cfg, String name, List<String> value) {

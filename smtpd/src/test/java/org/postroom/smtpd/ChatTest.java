@@ -250,4 +250,58 @@ class ChatTest {
         assertEquals("421 4.4.2 mail.example.com Error: timeout exceeded", w.replies().getLast());
         assertTrue(log.lines.contains("timeout after HELO from localhost[127.0.0.1]"), log.lines.toString());
     }
+
+    private List<String> limited(Anvil anvil, String config, String client, String input) {
+        SmtpdConfig cfg = Fakes.config(config);
+        SmtpSession s = new SmtpSession(cfg, Fakes.client(client), new Fakes.Relay(), queue, log, Fakes.CLOCK, anvil);
+        TestWire wire = new TestWire(SplitInput.bytewise(input.getBytes(StandardCharsets.US_ASCII)));
+        new Chat(s, wire, cfg).run();
+        return wire.replies();
+    }
+
+    @Test
+    void connectionCountLimitRefusesBeforeTheGreeting() {
+        Anvil anvil = new Anvil("smtp", java.time.Duration.ofSeconds(60));
+        // two sessions held open from the same address (as if they were still connected)
+        anvil.connect("203.0.113.5");
+        anvil.connect("203.0.113.5");
+        List<String> r = limited(anvil, "smtpd_client_connection_count_limit = 2\n", "203.0.113.5", "EHLO c.example\r\n");
+        assertEquals(List.of("421 4.7.0 mail.example.com Error: too many connections from 203.0.113.5"), r);
+        assertTrue(log.lines.contains("warning: Connection concurrency limit exceeded: 3 from unknown[203.0.113.5] for service smtp"),
+                log.lines.toString());
+        assertTrue(log.lines.getLast().startsWith("disconnect from unknown[203.0.113.5] commands=0/0"), log.lines.toString());
+        // the refused session is no longer counted; another address is not limited
+        assertEquals(3, anvil.connect("203.0.113.5").count());
+        assertEquals("220 mail.example.com ESMTP Postfix", limited(anvil, "smtpd_client_connection_count_limit = 2\n",
+                "203.0.113.6", "QUIT\r\n").getFirst());
+    }
+
+    @Test
+    void mynetworksIsExemptByDefault() {
+        Anvil anvil = new Anvil("smtp", java.time.Duration.ofSeconds(60));
+        for (int i = 0; i < 5; i++) anvil.connect("127.0.0.1");
+        List<String> r = limited(anvil, "smtpd_client_connection_count_limit = 2\n", "127.0.0.1", "QUIT\r\n");
+        assertEquals("220 mail.example.com ESMTP Postfix", r.getFirst());
+        r = limited(anvil, "smtpd_client_connection_count_limit = 2\nsmtpd_client_event_limit_exceptions =\n", "127.0.0.1", "QUIT\r\n");
+        assertTrue(r.getFirst().startsWith("421 4.7.0 "), r.toString());
+    }
+
+    @Test
+    void connectionMessageAndRecipientRates() {
+        Anvil anvil = new Anvil("smtp", java.time.Duration.ofSeconds(60));
+        String cf = "smtpd_client_connection_rate_limit = 2\nsmtpd_client_message_rate_limit = 1\nsmtpd_client_recipient_rate_limit = 2\n";
+        String tx = "EHLO c.example\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<u1@example.com>\r\nRCPT TO:<u2@example.com>\r\n"
+                + "RCPT TO:<u3@example.com>\r\nRSET\r\nMAIL FROM:<a@example.org>\r\nQUIT\r\n";
+        List<String> r = limited(anvil, cf, "203.0.113.7", tx);
+        List<String> mine = r.stream().filter(l -> !l.startsWith("250-")).toList();
+        assertEquals(List.of("220 mail.example.com ESMTP Postfix", "250 CHUNKING", "250 2.1.0 Ok", "250 2.1.5 Ok", "250 2.1.5 Ok",
+                "450 4.7.1 Error: too many recipients from 203.0.113.7", "250 2.0.0 Ok",
+                "450 4.7.1 Error: too much mail from 203.0.113.7", "221 2.0.0 Bye"), mine);
+        assertTrue(log.lines.contains("warning: Recipient address rate limit exceeded: 3 from unknown[203.0.113.7] for service smtp"));
+        assertTrue(log.lines.contains("warning: Message delivery request rate limit exceeded: 2 from unknown[203.0.113.7] for service smtp"));
+        assertEquals("220 mail.example.com ESMTP Postfix", limited(anvil, cf, "203.0.113.7", "QUIT\r\n").getFirst());
+        assertEquals(List.of("421 4.7.0 mail.example.com Error: too many connections from 203.0.113.7"),
+                limited(anvil, cf, "203.0.113.7", "QUIT\r\n"));
+        assertTrue(log.lines.contains("warning: Connection rate limit exceeded: 3 from unknown[203.0.113.7] for service smtp"));
+    }
 }

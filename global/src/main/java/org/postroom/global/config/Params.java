@@ -78,6 +78,13 @@ public final class Params {
     public static final Param<String> SMTPD_FORBID_BARE_NEWLINE = reg(Param.string("smtpd_forbid_bare_newline", "normalize"));
     public static final Param<List<String>> SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS = reg(Param.list("smtpd_forbid_bare_newline_exclusions", "$mynetworks"));
     public static final Param<Integer> SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE = reg(Param.integer("smtpd_forbid_bare_newline_reject_code", "550"));
+    public static final Param<Integer> SMTPD_CLIENT_CONNECTION_COUNT_LIMIT = reg(Param.integer("smtpd_client_connection_count_limit", "50"));
+    public static final Param<Integer> SMTPD_CLIENT_CONNECTION_RATE_LIMIT = reg(Param.integer("smtpd_client_connection_rate_limit", "0"));
+    public static final Param<Integer> SMTPD_CLIENT_MESSAGE_RATE_LIMIT = reg(Param.integer("smtpd_client_message_rate_limit", "0"));
+    public static final Param<Integer> SMTPD_CLIENT_RECIPIENT_RATE_LIMIT = reg(Param.integer("smtpd_client_recipient_rate_limit", "0"));
+    public static final Param<List<String>> SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS = reg(Param.list("smtpd_client_event_limit_exceptions",
+            "${smtpd_client_connection_limit_exceptions:$mynetworks}"));
+    public static final Param<Duration> ANVIL_RATE_TIME_UNIT = reg(Param.time("anvil_rate_time_unit", "60s", 's'));
     public static final Param<Boolean> SMTPD_FORBID_UNAUTH_PIPELINING = reg(Param.bool("smtpd_forbid_unauth_pipelining", "yes"));
     public static final Param<Boolean> SMTPUTF8_ENABLE = reg(Param.bool("smtputf8_enable", "${{$compatibility_level} <level {1} ? {no} : {yes}}"));
     public static final Param<Boolean> DISABLE_VRFY_COMMAND = reg(Param.bool("disable_vrfy_command", "no"));
