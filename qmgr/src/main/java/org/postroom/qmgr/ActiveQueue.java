@@ -92,6 +92,16 @@ final class ActiveQueue {
             } catch (RecordException e) {
                 corrupt(id, e.getMessage());
                 return;
+            } catch (java.io.EOFException e) {
+                corrupt(id, "premature end of queue file");
+                return;
+            } catch (NoSuchFileException e) {
+                return; // removed meanwhile
+            } catch (IOException e) {
+                // Postfix's qmgr_message_open() makes this fatal; here the file stays in active/, out of
+                // the way of the scans, and is retried after the next qmgr restart
+                Msg.warn("open active " + id + ": " + e.getMessage());
+                return;
             }
             Msg.info(id + ": from=<" + Printable.sanitize(m.sender()) + ">, size=" + m.size() + ", nrcpt="
                     + m.totalRecipients() + " (queue active)");
@@ -112,12 +122,16 @@ final class ActiveQueue {
     }
 
     private void corrupt(QueueId id, String why) {
-        Msg.warn(id + ": corrupt queue file: " + why + " -- moved to corrupt");
+        // qmgr_message_read's complaint, then qmgr_active_corrupt's
+        Msg.warn(id + ": message rejected: " + why);
         try {
             Path p = queue.rename(id, QueueName.ACTIVE, QueueName.CORRUPT);
+            Msg.warn("saving corrupt file \"" + id + "\" from queue \"active\" to queue \"corrupt\"");
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("r--------"));
+        } catch (NoSuchFileException e) {
+            // removed meanwhile
         } catch (IOException e) {
-            Msg.warn(id + ": cannot move to corrupt: " + e.getMessage());
+            Msg.warn(id + ": save corrupt file queue active id " + id + ": " + e.getMessage());
         }
     }
 

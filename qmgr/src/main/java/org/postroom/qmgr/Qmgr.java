@@ -2,6 +2,7 @@ package org.postroom.qmgr;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -67,6 +68,7 @@ public final class Qmgr implements TriggerService {
     }
 
     private final MailQueue queue;
+    private final Path queueDirectory;
     private final Settings settings;
     private final ActiveQueue active;
     private final Object lock = new Object();
@@ -78,6 +80,7 @@ public final class Qmgr implements TriggerService {
         this.queue = ctx.queue();
         this.settings = Settings.from(ctx.config());
         Path qdir = ctx.queueDirectory();
+        this.queueDirectory = qdir;
         this.active = new ActiveQueue(settings, queue, new RewriteClient(qdir, Duration.ofSeconds(100)),
                 new Deliverer(qdir, ctx.config().get(Params.IPC_TIMEOUT)));
     }
@@ -145,6 +148,13 @@ public final class Qmgr implements TriggerService {
         }
     }
 
+    /*
+     * One queue scan (qmgr_active_feed, mail_open_ok): every entry is looked at on its own with
+     * lstat(), so that nothing one entry does can stop the scan. An entry that is not a regular file (a
+     * symlink, whatever it points at, or a directory with a queue ID name) is warned about and skipped,
+     * as Postfix does; an entry that cannot be examined is warned about and skipped; files still being
+     * written (not mode 0700) and deferred files whose time has not come are left alone.
+     */
     private void scan(QueueName q, boolean ignoreTimeStamps) throws IOException, InterruptedException {
         long now = System.currentTimeMillis();
         for (QueueId id : queue.list(q)) {
@@ -152,14 +162,33 @@ public final class Qmgr implements TriggerService {
             Path p = queue.path(q, id);
             int mode;
             try {
-                Map<String, Object> st = Files.readAttributes(p, "unix:mode,lastModifiedTime");
+                Map<String, Object> st = Files.readAttributes(p, "unix:mode,uid,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
                 mode = (Integer) st.get("mode");
+                if ((mode & 0170000) != 0100000) {
+                    Msg.warn(relative(p) + ": uid " + st.get("uid") + ": not a regular file");
+                    continue;
+                }
                 if (!MailQueue.isReady(mode)) continue;
-                if (q == QueueName.DEFERRED && !ignoreTimeStamps && ((FileTime) st.get("lastModifiedTime")).toMillis() > now) continue;
+                if (q == QueueName.DEFERRED && !ignoreTimeStamps && ((FileTime) st.get("lastModifiedTime")).toMillis() > now + 1000) continue;
             } catch (NoSuchFileException e) {
                 continue;
+            } catch (IOException e) {
+                Msg.warn(relative(p) + ": " + e.getMessage());
+                continue;
             }
-            active.admit(id, q, MailQueue.isForceExpired(mode));
+            try {
+                active.admit(id, q, MailQueue.isForceExpired(mode));
+            } catch (IOException e) {
+                Msg.warn(id + ": " + q.dir() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private String relative(Path p) {
+        try {
+            return queueDirectory.relativize(p).toString();
+        } catch (IllegalArgumentException e) {
+            return p.toString();
         }
     }
 }

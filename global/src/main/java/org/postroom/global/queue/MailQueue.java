@@ -6,6 +6,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -136,7 +137,7 @@ public final class MailQueue {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(d)) {
             for (Path p : s) {
                 String n = p.getFileName().toString();
-                if (levels > 0 && n.length() == 1 && Files.isDirectory(p)) {
+                if (levels > 0 && n.length() == 1 && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                     collect(p, levels - 1, out);
                 } else if (QueueId.valid(n)) {
                     out.add(new QueueId(n));
