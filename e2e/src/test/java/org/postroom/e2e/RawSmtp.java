@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** A bare SMTP conversation for exact-reply assertions: send a line, read a (multi-line) reply. */
 final class RawSmtp implements AutoCloseable {
@@ -21,6 +22,23 @@ final class RawSmtp implements AutoCloseable {
     }
 
     /** Reads one reply; multi-line replies are joined with '\n'. Null when the server closed. */
+    /**
+     * Connects, reads the banner, sends each CRLF-ended command of {@code commands} and returns the
+     * replies joined by " | ", leaving out the banner and EHLO's reply (their texts differ between
+     * systems).
+     */
+    static String dialog(int port, String commands) throws IOException {
+        try (RawSmtp c = new RawSmtp(port)) {
+            c.reply();
+            List<String> replies = new java.util.ArrayList<>();
+            for (String cmd : commands.split("\r\n")) {
+                String r = c.send(cmd);
+                if (!cmd.regionMatches(true, 0, "EHLO", 0, 4)) replies.add(r == null ? "<EOF>" : r.replace("\n", " / "));
+            }
+            return String.join(" | ", replies);
+        }
+    }
+
     String reply() throws IOException {
         StringBuilder b = new StringBuilder();
         while (true) {

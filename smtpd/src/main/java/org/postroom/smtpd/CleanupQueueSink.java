@@ -18,6 +18,15 @@ final class CleanupQueueSink implements QueueSink {
     }
 
     @Override
+    public long freeSpace() {
+        try {
+            return java.nio.file.Files.getFileStore(queueDirectory).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
     public Stream open() throws IOException {
         CleanupClient c = CleanupClient.open(queueDirectory, 0, timeout);
         return new Stream() {

@@ -50,6 +50,8 @@ final class MailCommands {
                             s.fail("553 5.6.7 Must declare SMTPUTF8 to send unicode address");
                         } else if (s.cfg.messageSizeLimit() > 0 && p.size() > s.cfg.messageSizeLimit()) {
                             s.fail("552 5.3.4 Message size exceeds fixed limit");
+                        } else if (queueFull()) {
+                            s.fail("452 4.3.1 Insufficient system storage");
                         } else {
                             s.tx = new Transaction(a.address(), p, s.clock.instant(), s.cfg.messageSizeLimit(), s.log);
                             s.reply("250 2.1.0 Ok");
@@ -58,6 +60,28 @@ final class MailCommands {
                 }
             }
         }
+    }
+
+    /** Space for a message_size_limit message, multiplied by 1.5 as in smtpd.c, on top of queue_minfree. */
+    private static final double SPACE_MULTF = 1.5;
+
+    /**
+     * smtpd_check_queue(): refuses MAIL while the queue file system has queue_minfree bytes or less
+     * free, or less than 1.5 times message_size_limit, so that mail already accepted, delivery agents
+     * and bounces still find room. Logs the reject (without from=, as Postfix: the sender is not set yet)
+     * and Postfix's warning.
+     */
+    private boolean queueFull() {
+        long free = s.sink.freeSpace();
+        if (free < 0) return false;
+        long limit = Math.max(s.cfg.messageSizeLimit(), 0);
+        if (s.cfg.queueMinfree() < free && limit < free / SPACE_MULTF) return false;
+        StringBuilder b = new StringBuilder("NOQUEUE: reject: MAIL from ").append(s.client.namaddr())
+                .append(": 452 4.3.1 Insufficient system storage; proto=").append(s.protocol);
+        if (s.helo != null) b.append(" helo=<").append(s.helo).append('>');
+        s.log.info(b.toString());
+        s.log.warn("not enough free space in mail queue: " + free + " bytes < 1.5*message size limit");
+        return true;
     }
 
     private boolean needsUtf8(String address, boolean declared) {

@@ -9,6 +9,14 @@ interface QueueSink {
     /** Opens a new queue file; fails when cleanup cannot be reached. */
     Stream open() throws IOException;
 
+    /**
+     * Free bytes on the queue file system for unprivileged writers (statvfs f_bavail), or -1 when
+     * unknown; smtpd_check_queue() compares it with queue_minfree and message_size_limit at MAIL.
+     */
+    default long freeSpace() {
+        return -1;
+    }
+
     /** One message being written. */
     interface Stream {
         String queueId();

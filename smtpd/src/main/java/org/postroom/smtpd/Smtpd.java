@@ -83,7 +83,8 @@ import org.postroom.service.ServiceSpec;
  *     (double-bounce), smtpd_client_connection_count_limit (50), smtpd_client_connection_rate_limit
  *     (0), smtpd_client_message_rate_limit (0), smtpd_client_recipient_rate_limit (0),
  *     smtpd_client_event_limit_exceptions (${smtpd_client_connection_limit_exceptions:$mynetworks}),
- *     anvil_rate_time_unit (60s). The anvil counts are kept inside the smtpd service process (one
+ *     anvil_rate_time_unit (60s), queue_minfree (0: MAIL gets 452 4.3.1 while the queue file system has
+ *     no more than queue_minfree bytes free or less than 1.5 times message_size_limit). The anvil counts are kept inside the smtpd service process (one
  *     process per master.cf service), per service and client address, as anvil(8) keys them.
  * SEE ALSO
  *     cleanup(8), trivial-rewrite(8), master(8), postconf(5), virtual(5), local(8)
@@ -105,7 +106,8 @@ public final class Smtpd implements ConnectionService {
             SmtpdParams.UNKNOWN_VIRTUAL_MAILBOX_REJECT_CODE, SmtpdParams.UNKNOWN_RELAY_RECIPIENT_REJECT_CODE,
             SmtpdParams.SHOW_USER_UNKNOWN_TABLE_NAME, Params.SMTPD_CLIENT_CONNECTION_COUNT_LIMIT,
             Params.SMTPD_CLIENT_CONNECTION_RATE_LIMIT, Params.SMTPD_CLIENT_MESSAGE_RATE_LIMIT,
-            Params.SMTPD_CLIENT_RECIPIENT_RATE_LIMIT, Params.SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS, Params.ANVIL_RATE_TIME_UNIT),
+            Params.SMTPD_CLIENT_RECIPIENT_RATE_LIMIT, Params.SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS, Params.ANVIL_RATE_TIME_UNIT,
+            Params.QUEUE_MINFREE),
             Set.of());
 
     public static void main(String[] args) {

@@ -31,7 +31,8 @@ record SmtpdConfig(
         NetworkList bareNewlineExclusions,
         NetworkList mynetworks,
         Restrictions restrictions,
-        ClientLimits limits) {
+        ClientLimits limits,
+        long queueMinfree) {
 
     static SmtpdConfig from(MainCf cfg) {
         NetworkList mynetworks = networks(cfg, Params.MYNETWORKS.name(), cfg.get(Params.MYNETWORKS));
@@ -73,7 +74,8 @@ record SmtpdConfig(
                 networks(cfg, Params.SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS.name(), cfg.get(Params.SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS)),
                 mynetworks,
                 restrictions,
-                ClientLimits.from(cfg));
+                ClientLimits.from(cfg),
+                cfg.get(Params.QUEUE_MINFREE));
     }
 
     private static NetworkList networks(MainCf cfg, String name, List<String> value) {

@@ -304,4 +304,22 @@ class ChatTest {
                 limited(anvil, cf, "203.0.113.7", "QUIT\r\n"));
         assertTrue(log.lines.contains("warning: Connection rate limit exceeded: 3 from unknown[203.0.113.7] for service smtp"));
     }
+
+    @Test
+    void mailNeedsRoomForOneAndAHalfMaximumMessages() {
+        String tx = "HELO c.example\r\nMAIL FROM:<a@example.org>\r\nQUIT\r\n";
+        queue.free = 15_360_000; // exactly 1.5 * message_size_limit: not enough
+        List<String> r = limited(null, "", "203.0.113.8", tx);
+        assertEquals(List.of("220 mail.example.com ESMTP Postfix", "250 mail.example.com", "452 4.3.1 Insufficient system storage",
+                "221 2.0.0 Bye"), r);
+        assertTrue(log.lines.contains("NOQUEUE: reject: MAIL from unknown[203.0.113.8]: 452 4.3.1 Insufficient system storage;"
+                + " proto=SMTP helo=<c.example>"), log.lines.toString());
+        assertTrue(log.lines.contains("warning: not enough free space in mail queue: 15360000 bytes < 1.5*message size limit"));
+        queue.free = 15_360_002;
+        assertEquals("250 2.1.0 Ok", limited(null, "", "203.0.113.8", tx).get(2));
+        // queue_minfree on top
+        assertEquals("452 4.3.1 Insufficient system storage", limited(null, "queue_minfree = 20000000\n", "203.0.113.8", tx).get(2));
+        queue.free = 20_000_001;
+        assertEquals("250 2.1.0 Ok", limited(null, "queue_minfree = 20000000\n", "203.0.113.8", tx).get(2));
+    }
 }

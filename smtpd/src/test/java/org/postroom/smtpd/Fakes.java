@@ -76,6 +76,12 @@ final class Fakes {
         int opened;
         int aborted;
         final List<byte[]> finished = new ArrayList<>();
+        long free = -1;
+
+        @Override
+        public long freeSpace() {
+            return free;
+        }
 
         @Override
         public Stream open() throws IOException {

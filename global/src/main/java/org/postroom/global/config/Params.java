@@ -94,6 +94,7 @@ public final class Params {
     public static final Param<Long> MESSAGE_SIZE_LIMIT = reg(Param.size("message_size_limit", "10240000"));
     public static final Param<Integer> LINE_LENGTH_LIMIT = reg(Param.integer("line_length_limit", "2048"));
     public static final Param<Integer> HEADER_SIZE_LIMIT = reg(Param.integer("header_size_limit", "102400"));
+    public static final Param<Long> QUEUE_MINFREE = reg(Param.size("queue_minfree", "0"));
     public static final Param<Integer> HEADER_ADDRESS_TOKEN_LIMIT = reg(Param.integer("header_address_token_limit", "10240"));
     public static final Param<Integer> HOPCOUNT_LIMIT = reg(Param.integer("hopcount_limit", "50"));
     public static final Param<Duration> IPC_TIMEOUT = reg(Param.time("ipc_timeout", "3600s", 's'));
