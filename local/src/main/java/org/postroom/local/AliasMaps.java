@@ -21,8 +21,8 @@ import org.postroom.service.FatalException;
  * file postalias(1) built, pgsql:, regexp: and the rest as their type says. texthash: tables are read in
  * aliases(5) format. A {@code proxy:} prefix is dropped (local opens alias tables directly). A table that
  * cannot be opened fails every lookup (the recipient is deferred) and is opened again at the next
- * lookup; a table whose file changed is reopened. While an indexed table cannot be opened but its
- * source file exists, the source file is read instead, with a warning. The owner of the table's file
+ * lookup; a table whose file changed is reopened. As in Postfix, an indexed table that was never
+ * built (or cannot be read) defers delivery; its source text is not read instead. The owner of the table's file
  * (root for tables without a file) decides the rights of commands and files in its values.
  */
 final class AliasMaps {
@@ -93,14 +93,8 @@ final class AliasMaps {
             try {
                 table = Tables.open(spec);
             } catch (ConfigException | TableException e) {
-                Path src = Path.of(name);
-                if (INDEXED.contains(type) && Files.isRegularFile(src)) {
-                    if (!warned) Msg.warn(spec + ": " + e.getMessage() + " -- using the source file instead (run postalias)");
-                    warned = true;
-                    source = new SourceAliases(spec, src);
-                    retryAt = System.currentTimeMillis() + 10_000;
-                    return;
-                }
+                // as Postfix: an indexed table that cannot be opened defers delivery (no reading of the
+                // source text instead, which may not be what the administrator meant to publish)
                 if (e instanceof ConfigException ce) throw new FatalException(ce.getMessage());
                 Msg.warn("table " + spec + ": " + e.getMessage());
                 throw new Unavailable("alias database unavailable");

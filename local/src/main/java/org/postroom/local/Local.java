@@ -90,8 +90,7 @@ import org.postroom.service.ServiceSpec;
  *
  * BUGS
  *      mailbox_transport, fallback_transport, luser_relay, expand_owner_alias and reset_owner_alias are
- *      not supported. While the table library cannot open an indexed alias table (hash:, btree:, ...)
- *      whose aliases(5) source file exists, the source file is read instead, with a warning. A .forward
+ *      not supported. A .forward
  *      file is read by the agent (as root) after checking its owner and mode, not opened as the user.
  *      Forwarded messages carry rewrite_context "remote" for mail that came with a client address.
  *      A table whose file changes is reopened at the next lookup rather than restarting the daemon.

@@ -78,7 +78,7 @@ final class Fixture {
                 + "mail_spool_directory = " + spool + "\n"
                 + "myhostname = mail.example.com\nmydomain = example.com\n"
                 + "mydestination = $myhostname, localhost\n"
-                + "alias_maps = hash:" + aliases + "\n"
+                + "alias_maps = texthash:" + aliases + "\n"
                 + "deliver_lock_attempts = 3\n"
                 + extra;
     }

@@ -61,7 +61,7 @@ final class RecipientMaps {
         List<Table> out = new ArrayList<>();
         for (String raw : cfg.get(p)) {
             boolean passwd = LazyTable.withoutProxy(raw).equalsIgnoreCase(PasswdTable.SPEC);
-            out.add(passwd ? new PasswdTable() : new LazyTable(raw, true));
+            out.add(passwd ? new PasswdTable() : new LazyTable(raw, false));
         }
         return out;
     }
@@ -102,15 +102,24 @@ final class RecipientMaps {
     }
 
     private boolean match(List<Table> tables, String rcpt, Predicate<String> ours, SessionLog log) throws IOException {
-        for (Table t : tables) {
-            try {
-                if (AddressLookup.find(t, rcpt, delimiters, ours).isPresent()) return true;
-            } catch (TableException e) {
-                log.warn(t.spec() + ": table lookup problem");
-                throw e;
+        List<Table> logged = new ArrayList<>(tables.size());
+        for (Table t : tables) logged.add(new Table() {
+            @Override
+            public Optional<String> lookup(String key) throws TableException {
+                try {
+                    return t.lookup(key);
+                } catch (TableException e) {
+                    log.warn(t.spec() + ": table lookup problem"); // maps_find()'s warning
+                    throw e;
+                }
             }
-        }
-        return false;
+
+            @Override
+            public String spec() {
+                return t.spec();
+            }
+        });
+        return AddressLookup.find(logged, rcpt, delimiters, ours).isPresent();
     }
 
     private SmtpReply unknown(int code, String recipient, String table) {

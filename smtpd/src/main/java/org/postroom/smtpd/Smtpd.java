@@ -58,8 +58,6 @@ import org.postroom.service.ServiceSpec;
  *     (ETRN always gets 459). Client host names are not looked up: a client is "localhost" on a
  *     loopback address and "unknown" otherwise. smtpd_delay_reject = no is not implemented.
  *     proxy: table prefixes are dropped (no proxymap(8)); unix:passwd.byname reads /etc/passwd only.
- *     While the table library cannot open an indexed table (hash:, btree:, ...) whose source file
- *     exists, the source file is read instead, with a warning.
  * CONFIGURATION PARAMETERS
  *     myhostname, mail_name (Postfix), smtpd_banner ($myhostname ESMTP $mail_name),
  *     message_size_limit (10240000), line_length_limit (2048), smtpd_recipient_limit (1000),

@@ -67,8 +67,7 @@ import org.postroom.service.ServiceSpec;
  * BUGS
  *      Mailboxes are written as root and then given to their owner (the JVM cannot change its uid per
  *      thread), so file system quotas do not apply. proxy: table prefixes are dropped (no proxymap(8));
- *      a table whose file changes is reopened at the next lookup. While an indexed table (hash:, ...)
- *      cannot be opened but its source file exists, the source file is read instead, with a warning.
+ *      a table whose file changes is reopened at the next lookup.
  *
  * CONFIGURATION PARAMETERS
  *      virtual_mailbox_base (empty; must be an absolute path), virtual_mailbox_maps (empty),

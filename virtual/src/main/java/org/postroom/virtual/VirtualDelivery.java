@@ -46,7 +46,7 @@ final class VirtualDelivery {
 
     private static List<Table> open(List<String> specs) {
         List<Table> out = new ArrayList<>();
-        for (String s : specs) out.add(new LazyTable(s, true));
+        for (String s : specs) out.add(new LazyTable(s, false));
         return out;
     }
 

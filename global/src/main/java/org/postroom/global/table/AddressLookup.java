@@ -22,44 +22,49 @@ public final class AddressLookup {
      */
     public static Optional<Hit> find(List<Table> tables, String address, String delimiters, Predicate<String> ourDomain)
             throws TableException {
-        for (Table t : tables) {
-            Optional<Hit> h = find(t, address, delimiters, ourDomain);
-            if (h.isPresent()) return h;
+        // mail_addr_find(): each key form is looked up in every table (maps_find) before the next form is
+        // tried, so a full-address entry in a later table wins over "@domain" in an earlier one, and a
+        // table that fails is noticed at the first key, whatever the earlier tables hold. regexp and pcre
+        // tables see only the first, whole-address key.
+        List<String> keys = keys(address, delimiters, ourDomain);
+        for (int k = 0; k < keys.size(); k++) {
+            String key = keys.get(k);
+            for (Table t : tables) {
+                if (k > 0 && isPattern(t)) continue;
+                Optional<String> v = t.lookup(k == 0 && isPattern(t) ? address : key);
+                if (v.isPresent()) return Optional.of(new Hit(v.get(), k == 0 && isPattern(t) ? address : key));
+            }
         }
         return Optional.empty();
     }
 
     public static Optional<Hit> find(Table t, String address, String delimiters, Predicate<String> ourDomain) throws TableException {
+        return find(List.of(t), address, delimiters, ourDomain);
+    }
+
+    private static boolean isPattern(Table t) {
         String spec = t.spec().toLowerCase(Locale.ROOT);
-        if (spec.startsWith("regexp:") || spec.startsWith("pcre:")) {
-            return t.lookup(address).map(v -> new Hit(v, address));
-        }
+        return spec.startsWith("regexp:") || spec.startsWith("pcre:");
+    }
+
+    /** The key forms in lookup order: user+ext@domain, user@domain, user+ext, user (our domains), @domain. */
+    static List<String> keys(String address, String delimiters, Predicate<String> ourDomain) {
         int at = address.lastIndexOf('@');
         String local = at < 0 ? address : address.substring(0, at);
         String domain = at < 0 ? "" : address.substring(at + 1);
         String bare = stripExtension(local, delimiters);
         boolean hasExt = !bare.equals(local);
+        List<String> keys = new java.util.ArrayList<>();
         if (at >= 0) {
-            if (hasExt) {
-                Optional<String> v = t.lookup(local + "@" + domain);
-                if (v.isPresent()) return Optional.of(new Hit(v.get(), local + "@" + domain));
-            }
-            Optional<String> v = t.lookup(bare + "@" + domain);
-            if (v.isPresent()) return Optional.of(new Hit(v.get(), bare + "@" + domain));
+            if (hasExt) keys.add(local + "@" + domain);
+            keys.add(bare + "@" + domain);
         }
         if (at < 0 || ourDomain.test(domain.toLowerCase(Locale.ROOT))) {
-            if (hasExt) {
-                Optional<String> v = t.lookup(local);
-                if (v.isPresent()) return Optional.of(new Hit(v.get(), local));
-            }
-            Optional<String> v = t.lookup(bare);
-            if (v.isPresent()) return Optional.of(new Hit(v.get(), bare));
+            if (hasExt) keys.add(local);
+            keys.add(bare);
         }
-        if (at >= 0) {
-            Optional<String> v = t.lookup("@" + domain);
-            if (v.isPresent()) return Optional.of(new Hit(v.get(), "@" + domain));
-        }
-        return Optional.empty();
+        if (at >= 0) keys.add("@" + domain);
+        return keys;
     }
 
     /** "user+ext" to "user" for the first delimiter found; special names keep their form. */
