@@ -54,4 +54,26 @@ class ConfigMistakesIT {
             assertEquals(expected, RawSmtp.dialog(pr.port(), dialog), kind + "\nPostroom log:\n" + pr.log());
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void mistypedQueueDirectoryIsFatalAsInPostfix() throws Exception {
+        assumeTrue(PostfixServer.available(), "needs Debian's postfix");
+        try (MailSystem pr = MailSystem.create("")) {
+            Path typo = pr.root().resolve("queeu");
+            Path mainCf = pr.etc().resolve("main.cf");
+            Files.writeString(mainCf, Files.readString(mainCf) + "queue_directory = " + typo + "\n");
+            MailSystem.Result r = pr.tool("postfix", null, "start");
+            // Debian Postfix with the same mistake (it speaks only to a terminal: script(1) gives it one)
+            Path pfEtc = Files.createTempDirectory("postfix-typo");
+            Files.copy(Path.of("/etc/postfix/master.cf.proto"), pfEtc.resolve("master.cf"));
+            Files.writeString(pfEtc.resolve("main.cf"), "compatibility_level = 3.6\nmeta_directory = /etc/postfix\n"
+                    + "multi_instance_name = postfix-typo\nqueue_directory = " + typo + "\ndata_directory = " + pfEtc + "\n");
+            MailSystem.Result pf = MailSystem.run(List.of("script", "-qc", "postfix -c " + pfEtc + " start", "/dev/null"), null,
+                    Map.of(), Duration.ofSeconds(30));
+            assertEquals("postfix: fatal: chdir(" + typo + "): No such file or directory", pf.stdout().strip());
+            assertEquals(pf.stdout().strip(), r.stderr().strip());
+            assertEquals(1, r.status());
+            org.junit.jupiter.api.Assertions.assertFalse(Files.exists(typo), "no queue created on the spot");
+        }
+    }
 }

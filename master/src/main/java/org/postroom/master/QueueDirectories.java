@@ -21,8 +21,11 @@ final class QueueDirectories {
             Map.entry("defer", "rwx------"), Map.entry("bounce", "rwx------"), Map.entry("trace", "rwx------"),
             Map.entry("saved", "rwx------"), Map.entry("private", "rwx------"), Map.entry("public", "rwx--x--x"));
 
+    /** Creates the queue's subdirectories; queue_directory itself must exist (a typo is fatal). */
     static void create(Path queueDirectory, int ownerUid, int ownerGid) throws IOException {
-        Files.createDirectories(queueDirectory);
+        if (!Files.isDirectory(queueDirectory)) {
+            throw new IOException("chdir(" + queueDirectory + "): No such file or directory");
+        }
         Path pid = queueDirectory.resolve("pid");
         Files.createDirectories(pid);
         Files.setPosixFilePermissions(pid, PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -94,6 +94,12 @@ public final class Postfix implements Callable<Integer> {
             return ExitCode.FATAL;
         }
         Path queueDir = Path.of(cfg.get(Params.QUEUE_DIRECTORY));
+        // postfix(1) does chdir(queue_directory) before any command: a mistyped queue_directory is fatal,
+        // never an empty queue created on the spot
+        if (!Files.isDirectory(queueDir)) {
+            System.err.println("postfix: fatal: chdir(" + queueDir + "): " + (Files.exists(queueDir) ? "Not a directory" : "No such file or directory"));
+            return ExitCode.FATAL;
+        }
         try {
             return switch (command) {
                 case "start" -> start(cfg, queueDir, false);
