@@ -127,6 +127,23 @@ public final class PostfixServer implements AutoCloseable {
         return out;
     }
 
+    /** Stops the instance (postfix stop) and waits until its port is closed. */
+    public void stop() throws IOException {
+        run(List.of("script", "-qc", "postfix -c " + root.resolve("etc") + " stop", "/dev/null"));
+        WaitFor.condition("Postfix stopped", Duration.ofSeconds(30), () -> !listening());
+    }
+
+    /** Starts a stopped instance again (postfix start, which runs postsuper first). */
+    public void startAgain() throws IOException {
+        // postsuper (run by postfix start) logs as mail_owner: maillog_file must exist and be the owner's
+        Path log = root.resolve("maillog");
+        if (!Files.exists(log)) Files.createFile(log);
+        run(List.of("chown", "postfix:postfix", log.toString()));
+        String out = run(List.of("script", "-qc", "postfix -c " + root.resolve("etc") + " start", "/dev/null"));
+        if (out.contains("fatal")) throw new IOException("postfix start: " + out.strip());
+        WaitFor.condition("Postfix on port " + port, Duration.ofSeconds(30), this::listening);
+    }
+
     @Override
     public void close() {
         try {

@@ -142,6 +142,12 @@ public final class Postfix implements Callable<Integer> {
                 return ExitCode.FATAL;
             }
         }
+        // postfix-script check-fatal: see that all queue files are in the right place, remove what is
+        // not a queue file (symlinks, alien directories) and temporary files a crash left behind
+        if (Files.isDirectory(queueDir.resolve("incoming"))) {
+            int st = org.postroom.tools.postsuper.Postsuper.run(new String[] {"-c", configDir.toString()});
+            if (st != 0) return ExitCode.FATAL;
+        }
         System.err.println(TAG + "starting the Postfix mail system");
         Files.createDirectories(queueDir.resolve("pid"));
         Path err = Files.createTempFile("postroom-master", ".err");

@@ -3,6 +3,7 @@ package org.postroom.tools.postsuper;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -26,7 +27,8 @@ final class Sweep {
     static final int STRUCT = 1, PURGE = 2, DELETE_ALL = 4, REQUEUE_ALL = 8, HOLD_ALL = 16, RELEASE_ALL = 32,
             EXPIRE_ALL = 64, EXPIRE_RELEASE_ALL = 128;
     static final int AFTER_INUM_FIX = REQUEUE_ALL | HOLD_ALL | RELEASE_ALL | EXPIRE_ALL | EXPIRE_RELEASE_ALL;
-    private static final long MAX_TEMP_AGE_MS = 86_400_000L;
+    /** postsuper.c MAX_TEMP_AGE: seven days since Postfix 3.5. */
+    private static final long MAX_TEMP_AGE_MS = 7 * 86_400_000L;
     private static final String SUFFIX = "#FIX";
 
     private final QueueFiles files;
@@ -98,7 +100,7 @@ final class Sweep {
         }
         for (Path p : names) {
             String name = p.getFileName().toString();
-            if (name.length() == 1 && recurses(q) && Files.isDirectory(p)) {
+            if (name.length() == 1 && recurses(q) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 walk(q, p, depth + 1, wanted, act);
                 if (depth + 1 > wanted) rmdir(p);
                 continue;
@@ -110,7 +112,7 @@ final class Sweep {
     private void entry(QueueName q, Path actual, String name, int[] act) throws IOException {
         Map<String, Object> st;
         try {
-            st = Files.readAttributes(actual, "unix:mode,ino,lastModifiedTime");
+            st = Files.readAttributes(actual, "unix:mode,ino,lastModifiedTime", LinkOption.NOFOLLOW_LINKS); // lstat()
         } catch (NoSuchFileException e) {
             return;
         }
