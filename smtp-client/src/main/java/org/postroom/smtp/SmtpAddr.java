@@ -71,7 +71,7 @@ final class SmtpAddr {
             case NOTFOUND -> {
                 // RFC 5321 5.1: no MX (NXDOMAIN or NODATA): the domain itself is the implicit MX
                 SiteList l = host(domain, 0);
-                return l instanceof SiteList.Addresses a ? self(domain, a.addresses(), 0) : l;
+                return l instanceof SiteList.Addresses a ? self(hop, a.addresses(), 0) : l;
             }
             case RETRY -> { return fail("4.4.3", domain, "MX", ans.text()); }
             case FAIL -> { return fail("5.4.3", domain, "MX", ans.text()); }
@@ -96,15 +96,18 @@ final class SmtpAddr {
             warn.accept("no MX host for " + domain + " has a valid address record");
             return last;
         }
-        return self(domain, out, mxs.getFirst().preference());
+        return self(hop, out, mxs.getFirst().preference());
     }
 
     /**
      * Self detection: drop every address as good as or worse than our own preference. When nothing is
      * left, the mail loops (we are the best MX) or the better MX hosts have no address.
      */
-    private SiteList self(String domain, List<MxAddress> list, int bestPreference) {
+    private SiteList self(Nexthop hop, List<MxAddress> list, int bestPreference) {
+        String domain = hop.host();
         int mine = Integer.MAX_VALUE;
+        // smtp_connect.c: mail loops are looked for only when the destination is the SMTP port
+        if (hop.port() != 25) return new SiteList.Addresses(list);
         for (MxAddress a : list) {
             if (s.myAddresses().contains(a.address())) mine = Math.min(mine, a.preference());
         }

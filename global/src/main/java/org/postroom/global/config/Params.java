@@ -95,6 +95,23 @@ public final class Params {
     public static final Param<Integer> LINE_LENGTH_LIMIT = reg(Param.integer("line_length_limit", "2048"));
     public static final Param<Integer> HEADER_SIZE_LIMIT = reg(Param.integer("header_size_limit", "102400"));
     public static final Param<Long> QUEUE_MINFREE = reg(Param.size("queue_minfree", "0"));
+    // smtp(8)
+    public static final Param<String> SMTP_HELO_NAME = reg(Param.string("smtp_helo_name", "$myhostname"));
+    public static final Param<Duration> SMTP_CONNECT_TIMEOUT = reg(Param.time("smtp_connect_timeout", "30s", 's'));
+    public static final Param<Duration> SMTP_HELO_TIMEOUT = reg(Param.time("smtp_helo_timeout", "300s", 's'));
+    public static final Param<Duration> SMTP_MAIL_TIMEOUT = reg(Param.time("smtp_mail_timeout", "300s", 's'));
+    public static final Param<Duration> SMTP_RCPT_TIMEOUT = reg(Param.time("smtp_rcpt_timeout", "300s", 's'));
+    public static final Param<Duration> SMTP_DATA_INIT_TIMEOUT = reg(Param.time("smtp_data_init_timeout", "120s", 's'));
+    public static final Param<Duration> SMTP_DATA_XFER_TIMEOUT = reg(Param.time("smtp_data_xfer_timeout", "180s", 's'));
+    public static final Param<Duration> SMTP_DATA_DONE_TIMEOUT = reg(Param.time("smtp_data_done_timeout", "600s", 's'));
+    public static final Param<Duration> SMTP_QUIT_TIMEOUT = reg(Param.time("smtp_quit_timeout", "300s", 's'));
+    public static final Param<Integer> SMTP_MX_ADDRESS_LIMIT = reg(Param.integer("smtp_mx_address_limit", "5"));
+    public static final Param<Integer> SMTP_MX_SESSION_LIMIT = reg(Param.integer("smtp_mx_session_limit", "2"));
+    public static final Param<Integer> SMTP_LINE_LENGTH_LIMIT = reg(Param.integer("smtp_line_length_limit", "998"));
+    public static final Param<Boolean> SMTP_SKIP_5XX_GREETING = reg(Param.bool("smtp_skip_5xx_greeting", "yes"));
+    public static final Param<Boolean> SMTP_RANDOMIZE_ADDRESSES = reg(Param.bool("smtp_randomize_addresses", "yes"));
+    /** Postroom: DNS servers for mail routing instead of /etc/resolv.conf's ("ip" or "[ip]:port"). */
+    public static final Param<List<String>> DNS_SERVERS = reg(Param.list("dns_servers", ""));
     public static final Param<Integer> HEADER_ADDRESS_TOKEN_LIMIT = reg(Param.integer("header_address_token_limit", "10240"));
     public static final Param<Integer> HOPCOUNT_LIMIT = reg(Param.integer("hopcount_limit", "50"));
     public static final Param<Duration> IPC_TIMEOUT = reg(Param.time("ipc_timeout", "3600s", 's'));
