@@ -30,7 +30,8 @@ class QueueToolsIT {
     void listAndManageTheQueue() throws Exception {
         // Postfix's retry timing: once deferred, messages stay put, so listings are not racing qmgr
         // (the harness default retries every second, and a scan can miss a file qmgr is moving)
-        try (MailSystem m = MailSystem.create("minimal_backoff_time = 300s\nmaximal_backoff_time = 4000s\nqueue_run_delay = 300s")) {
+        try (MailSystem m = MailSystem.create("minimal_backoff_time = 300s\nmaximal_backoff_time = 4000s\nqueue_run_delay = 300s\n"
+                + "default_transport = offline\n")) {
             m.start();
             for (int i = 0; i < 4; i++) submit(m, "alice" + i + "@example.org", List.of("bob@remote.example.net", "carol@remote.example.net"));
             WaitFor.condition("4 deferred", Duration.ofSeconds(60), () -> live(m).size() == 4
@@ -137,7 +138,8 @@ class QueueToolsIT {
      */
     @Test
     void forceExpire() throws Exception {
-        try (MailSystem m = MailSystem.create("minimal_backoff_time = 300s\nmaximal_backoff_time = 4000s\nqueue_run_delay = 300s")) {
+        try (MailSystem m = MailSystem.create("minimal_backoff_time = 300s\nmaximal_backoff_time = 4000s\nqueue_run_delay = 300s\n"
+                + "default_transport = offline\n")) {
             m.start();
             for (int i = 0; i < 3; i++) submit(m, "exp" + i + "@example.org", List.of("bob@remote.example.net"));
             WaitFor.condition("3 deferred", Duration.ofSeconds(60), () -> ids(m, "deferred").size() == 3

@@ -15,9 +15,9 @@ import org.postroom.testkit.WaitFor;
 class ReloadIT {
     @Test
     void reloadChangesBannerAndKeepsQueue() throws Exception {
-        try (MailSystem m = MailSystem.create("")) {
+        try (MailSystem m = MailSystem.create("default_transport = offline\n")) {
             m.start();
-            // Mail for a remote domain: the smtp transport is not in master.cf, so it stays deferred.
+            // Mail for a remote domain: its transport (offline) is not in master.cf, so it stays deferred.
             try (RawSmtp c = new RawSmtp(m.port())) {
                 c.reply();
                 c.send("EHLO client.example.org");

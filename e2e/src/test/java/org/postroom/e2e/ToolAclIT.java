@@ -32,6 +32,7 @@ class ToolAclIT {
                 authorized_flush_users = !nobody, static:anyone
                 authorized_submit_users = !nobody, static:anyone
                 fast_flush_domains = remote.example.net
+                default_transport = offline
                 minimal_backoff_time = 300s
                 maximal_backoff_time = 4000s
                 queue_run_delay = 300s
