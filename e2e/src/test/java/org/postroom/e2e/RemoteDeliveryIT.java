@@ -81,6 +81,28 @@ class RemoteDeliveryIT {
         }
     }
 
+    @Test
+    void relayhostTakesEverything() throws Exception {
+        assumeTrue(MailSystem.isRoot() && PostfixServer.available(), "needs root and Debian's postfix");
+        try (PostfixServer peer = PostfixServer.start(MailSystem.freePort(), "mynetworks = 127.0.0.0/8\n");
+             MailSystem m = MailSystem.create("relayhost = [127.0.0.1]:" + peer.port() + "\n")) {
+            m.start();
+            assertTrue(HugeHeadersIT.send(m.port(), "Subject: via relayhost\r\n\r\nbody\r\n").startsWith("250 "));
+            // HugeHeadersIT.send writes to the local user; a remote one goes through the relayhost
+            try (RawSmtp c = new RawSmtp(m.port())) {
+                c.reply();
+                c.send("HELO c.example");
+                c.send("MAIL FROM:<alice@example.com>");
+                assertEquals("250 2.1.5 Ok", c.send("RCPT TO:<someone@far.example>"));
+                c.send("DATA");
+                assertTrue(c.send("Subject: far\r\n\r\nbody\r\n.").startsWith("250 "));
+                c.send("QUIT");
+            }
+            WaitFor.condition("held by the relay", Duration.ofSeconds(60), () -> held(peer) == 1);
+            assertTrue(m.log().contains("to=<someone@far.example>, relay=127.0.0.1[127.0.0.1]:" + peer.port()), m.log());
+        }
+    }
+
     private static int count(String s, String what) {
         return s.split(java.util.regex.Pattern.quote(what), -1).length - 1;
     }

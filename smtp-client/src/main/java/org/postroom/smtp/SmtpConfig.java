@@ -18,7 +18,7 @@ record SmtpConfig(String heloName, Duration connectTimeout, Duration heloTimeout
             Params.SMTP_DATA_INIT_TIMEOUT, Params.SMTP_DATA_XFER_TIMEOUT, Params.SMTP_DATA_DONE_TIMEOUT,
             Params.SMTP_QUIT_TIMEOUT, Params.SMTP_MX_ADDRESS_LIMIT, Params.SMTP_MX_SESSION_LIMIT,
             Params.SMTP_LINE_LENGTH_LIMIT, Params.SMTP_SKIP_5XX_GREETING, Params.SMTP_RANDOMIZE_ADDRESSES,
-            Params.DNS_SERVERS, Params.INET_PROTOCOLS, Params.INET_INTERFACES, Params.LINE_LENGTH_LIMIT);
+            Params.DNS_SERVERS, Params.INET_PROTOCOLS, Params.INET_INTERFACES, Params.LINE_LENGTH_LIMIT, Params.RELAYHOST);
 
     static SmtpConfig from(MainCf cfg) {
         List<String> protocols = cfg.get(Params.INET_PROTOCOLS);
@@ -26,6 +26,14 @@ record SmtpConfig(String heloName, Duration connectTimeout, Duration heloTimeout
             SmtpAddr.Settings.families(protocols);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(cfg.where(Params.INET_PROTOCOLS.name()) + ": " + e.getMessage());
+        }
+        String relayhost = cfg.get(Params.RELAYHOST);
+        if (!relayhost.isBlank()) {
+            try {
+                Nexthop.parse(relayhost, 25);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(cfg.where(Params.RELAYHOST.name()) + ": relayhost: " + e.getMessage());
+            }
         }
         for (String s : cfg.get(Params.DNS_SERVERS)) {
             try {
