@@ -1,0 +1,207 @@
+package org.postroom.smtp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postroom.global.mailbox.Message;
+import org.postroom.global.mailbox.Verdict;
+import org.postroom.global.proto.deliver.DeliverRequest;
+import org.postroom.global.proto.deliver.DeliveryStatus;
+import org.postroom.global.queue.QueueId;
+import org.postroom.global.queue.QueueName;
+import org.postroom.global.record.RecordType;
+import org.postroom.global.record.RecordWriter;
+
+/**
+ * The client dialogue against scripted servers on a real socket: what each kind of reply, a garbage
+ * reply, a server that hangs up or says nothing does to the recipients, and what goes on the wire.
+ */
+class SmtpProtoTest {
+    @TempDir
+    Path tmp;
+
+    private static final Duration SHORT = Duration.ofMillis(500);
+
+    private SmtpConfig cfg() {
+        return new SmtpConfig("client.example", SHORT, SHORT, SHORT, SHORT, SHORT, SHORT, SHORT, SHORT, 5, 2, 20, true, true,
+                List.of(), List.of("ipv4"), 8192);
+    }
+
+    /** A queue file with the content lines; returns the request for the recipients. */
+    private DeliverRequest request(List<String> lines, String... rcpts) throws IOException {
+        Path f = tmp.resolve("Q1");
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        RecordWriter w = new RecordWriter(b);
+        w.put(RecordType.MESG, "");
+        long data = w.offset();
+        for (String l : lines) w.put(RecordType.NORM, l);
+        w.put(RecordType.XTRA, "");
+        w.put(RecordType.END, "");
+        Files.write(f, b.toByteArray());
+        List<DeliverRequest.Recipient> rs = new ArrayList<>();
+        for (int i = 0; i < rcpts.length; i++) rs.add(new DeliverRequest.Recipient(100 + i, rcpts[i], rcpts[i]));
+        return new DeliverRequest(QueueName.ACTIVE, new QueueId("ABC123"), data, 42, "example.net", "", "alice@example.com",
+                0, 0, "", "", rs);
+    }
+
+    /**
+     * Runs one session against a server that answers each line it reads with {@code script.apply(line)}
+     * (null: say nothing, "CLOSE": hang up); the greeting is {@code script.apply("")}.
+     */
+    private record Run(SmtpProto.Result result, String wire) {}
+
+    private Run run(DeliverRequest req, Function<String, String> script) throws Exception {
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> wire = CompletableFuture.supplyAsync(() -> serve(ss, script));
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort()));
+                Message msg = new Message(tmp.resolve("Q1"), req.dataOffset(), 8192, req.sender(), false);
+                SmtpProto.Result r = new SmtpProto(cfg(), s, new MxAddress("mx.example.net", 10, InetAddress.getLoopbackAddress())).deliver(req, msg);
+                s.close();
+                return new Run(r, wire.get());
+            }
+        }
+    }
+
+    private static String serve(ServerSocket ss, Function<String, String> script) {
+        StringBuilder seen = new StringBuilder();
+        try (Socket c = ss.accept()) {
+            InputStream in = c.getInputStream();
+            OutputStream out = c.getOutputStream();
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1));
+            String g = script.apply("");
+            out.write(g.getBytes(StandardCharsets.ISO_8859_1));
+            boolean data = false;
+            for (String line; (line = r.readLine()) != null; ) {
+                seen.append(line).append('\n');
+                if (data) {
+                    if (!line.equals(".")) continue;
+                    data = false;
+                }
+                String reply = script.apply(line);
+                if (reply == null) continue;
+                if (reply.equals("CLOSE")) return seen.toString();
+                if (reply.startsWith("354")) data = true;
+                out.write(reply.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the client hung up
+        }
+        return seen.toString();
+    }
+
+    private static String normal(String line) {
+        if (line.isEmpty()) return "220 mx.example.net ESMTP\r\n";
+        if (line.startsWith("EHLO")) return "250-mx.example.net\r\n250-SIZE 1000000\r\n250 8BITMIME\r\n";
+        if (line.startsWith("DATA")) return "354 go ahead\r\n";
+        if (line.equals(".")) return "250 2.0.0 Ok: queued as XYZ\r\n";
+        if (line.startsWith("QUIT")) return "221 2.0.0 Bye\r\n";
+        if (line.contains("<bad@")) return "550 5.1.1 <bad@example.net>: no such user\r\n";
+        if (line.contains("<later@")) return "450 4.2.1 mailbox busy\r\n";
+        return "250 2.1.0 Ok\r\n";
+    }
+
+    private static List<DeliveryStatus.Outcome> outcomes(SmtpProto.Result r) {
+        return r.verdicts().stream().map(Verdict::outcome).toList();
+    }
+
+    @Test
+    void deliversWithDotStuffingCrlfAndLineFolding() throws Exception {
+        DeliverRequest req = request(List.of("Subject: t", "", ".leading dot", "x".repeat(45)), "bob@example.net");
+        Run r = run(req, SmtpProtoTest::normal);
+        assertEquals(List.of(DeliveryStatus.Outcome.SENT), outcomes(r.result()));
+        assertEquals("250 2.0.0 Ok: queued as XYZ", r.result().verdicts().getFirst().text());
+        assertFalse(r.result().nextHost());
+        assertTrue(r.wire().contains("EHLO client.example\nMAIL FROM:<alice@example.com> SIZE=42\nRCPT TO:<bob@example.net>\nDATA\n"), r.wire());
+        // smtp_line_length_limit 20 here: a 45-byte line goes out as 20 + CRLF SPACE + 20 + CRLF SPACE + 5
+        assertTrue(r.wire().contains("Subject: t\n\n..leading dot\n" + "x".repeat(20) + "\n " + "x".repeat(20) + "\n xxxxx\n.\nQUIT\n"), r.wire());
+    }
+
+    @Test
+    void eachRecipientGetsItsOwnOutcome() throws Exception {
+        Run r = run(request(List.of("b"), "bob@example.net", "bad@example.net", "later@example.net"), SmtpProtoTest::normal);
+        assertEquals(List.of(DeliveryStatus.Outcome.SENT, DeliveryStatus.Outcome.BOUNCED, DeliveryStatus.Outcome.DEFERRED), outcomes(r.result()));
+        Verdict bad = r.result().verdicts().get(1);
+        assertEquals("5.1.1", bad.dsn());
+        assertEquals("host mx.example.net[127.0.0.1] said: 550 5.1.1 <bad@example.net>: no such user (in reply to RCPT TO command)", bad.text());
+        assertEquals("4.2.1", r.result().verdicts().get(2).dsn());
+    }
+
+    @Test
+    void mailFromRefusedSettlesEveryRecipient() throws Exception {
+        Run r = run(request(List.of("b"), "a@example.net", "b@example.net"),
+                l -> l.startsWith("MAIL") ? "553 sender rejected\r\n" : normal(l));
+        assertEquals(List.of(DeliveryStatus.Outcome.BOUNCED, DeliveryStatus.Outcome.BOUNCED), outcomes(r.result()));
+        assertEquals("5.0.0", r.result().verdicts().getFirst().dsn());
+        assertFalse(r.wire().contains("RCPT"), r.wire());
+    }
+
+    @Test
+    void ehloRefusedFallsBackToHelo() throws Exception {
+        Run r = run(request(List.of("b"), "bob@example.net"), l -> l.startsWith("EHLO") ? "502 5.5.1 no\r\n" : normal(l));
+        assertEquals(List.of(DeliveryStatus.Outcome.SENT), outcomes(r.result()));
+        assertTrue(r.wire().contains("HELO client.example\nMAIL FROM:<alice@example.com>\n"), "no SIZE without EHLO: " + r.wire());
+    }
+
+    @Test
+    void refusedGreetingOr421GoesToTheNextHost() throws Exception {
+        Run r = run(request(List.of("b"), "bob@example.net"), l -> l.isEmpty() ? "554 5.7.1 go away\r\n" : normal(l));
+        assertTrue(r.result().nextHost());
+        assertEquals(DeliveryStatus.Outcome.DEFERRED, r.result().verdicts().getFirst().outcome());
+        assertEquals("host mx.example.net[127.0.0.1] refused to talk to me: 554 5.7.1 go away", r.result().verdicts().getFirst().text());
+        r = run(request(List.of("b"), "bob@example.net"), l -> l.startsWith("RCPT") ? "421 4.3.2 shutting down\r\n" : normal(l));
+        assertTrue(r.result().nextHost());
+        assertEquals("4.3.2", r.result().verdicts().getFirst().dsn());
+    }
+
+    @Test
+    void garbageReplyDefers() throws Exception {
+        Run r = run(request(List.of("b"), "bob@example.net"), l -> l.startsWith("MAIL") ? "hello there\r\n" : normal(l));
+        assertEquals(List.of(DeliveryStatus.Outcome.DEFERRED), outcomes(r.result()));
+        assertTrue(r.result().verdicts().getFirst().text().startsWith("host mx.example.net[127.0.0.1] malformed reply: hello there"),
+                r.result().verdicts().getFirst().text());
+        // an endless multi-line reply is cut off
+        r = run(request(List.of("b"), "bob@example.net"), l -> l.startsWith("EHLO") ? "250-x\r\n".repeat(500) + "250 y\r\n" : normal(l));
+        assertEquals(List.of(DeliveryStatus.Outcome.DEFERRED), outcomes(r.result()));
+        assertTrue(r.result().verdicts().getFirst().text().contains("reply with more than 100 lines"));
+    }
+
+    @Test
+    void hangUpInTheDataIsNeverASuccess() throws Exception {
+        Run r = run(request(List.of("a", "b"), "bob@example.net"), l -> l.equals(".") ? "CLOSE" : normal(l));
+        assertEquals(List.of(DeliveryStatus.Outcome.DEFERRED), outcomes(r.result()));
+        assertEquals("lost connection with mx.example.net[127.0.0.1] while sending end of data -- message may be sent more than once",
+                r.result().verdicts().getFirst().text());
+        assertFalse(r.result().nextHost(), "after the final dot the message may have been taken: no second copy now");
+    }
+
+    @Test
+    void silentServerTimesOut() throws Exception {
+        Run r = run(request(List.of("b"), "bob@example.net"), l -> l.startsWith("RCPT") ? null : normal(l));
+        assertEquals(List.of(DeliveryStatus.Outcome.DEFERRED), outcomes(r.result()));
+        assertEquals("conversation with mx.example.net[127.0.0.1] timed out while sending RCPT TO", r.result().verdicts().getFirst().text());
+        assertTrue(r.result().nextHost());
+    }
+}
