@@ -212,7 +212,7 @@ final class ActiveQueue {
             if (transportDown(m, b, activeAt, p)) return; // found down while this batch waited its turn
             List<DeliverRequest.Recipient> rs = b.recipients().stream()
                     .map(r -> new DeliverRequest.Recipient(r.offset(), r.original(), r.address())).toList();
-            DeliverRequest req = new DeliverRequest(QueueName.ACTIVE, m.id(), m.dataOffset(), m.size(), b.nexthop(), "",
+            DeliverRequest req = new DeliverRequest(QueueName.ACTIVE, m.id(), m.dataOffset(), m.size(), b.nexthop(), m.encoding(),
                     m.sender(), m.arrivalMillis(), activeAt, m.clientName(), m.clientAddress(), rs);
             List<DeliveryStatus> results = deliverer.deliver(b.transport(), req);
             for (QueuedMessage.Recipient r : b.recipients()) {

@@ -19,7 +19,7 @@ import org.postroom.global.record.RecordType;
  * the content. Recipients already marked done (D) are skipped, so a crash never delivers them twice.
  */
 record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createSeconds, long dataOffset, long size,
-                     int totalRecipients, String clientName, String clientAddress, List<Recipient> recipients) {
+                     int totalRecipients, String clientName, String clientAddress, String encoding, List<Recipient> recipients) {
 
     /** A recipient still to be delivered. */
     record Recipient(long offset, String original, String address) {}
@@ -27,7 +27,7 @@ record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createS
     static QueuedMessage load(QueueId id, Path file, int maxRecord) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             RecordReader r = new RecordReader(new BufferedInputStream(Channels.newInputStream(ch), 16384));
-            String sender = null, clientName = "", clientAddr = "";
+            String sender = null, clientName = "", clientAddr = "", encoding = "";
             long arrival = -1, create = -1, dataOffset = -1, size = 0, contentLength = -1;
             int total = 0;
             List<Recipient> rcpts = new ArrayList<>();
@@ -59,6 +59,7 @@ record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createS
                         if (a.startsWith("create_time=")) create = parse(a.substring(12));
                         else if (a.startsWith("log_client_name=")) clientName = a.substring(16);
                         else if (a.startsWith("log_client_address=")) clientAddr = a.substring(19);
+                        else if (a.startsWith("encoding=")) encoding = a.substring(9);
                     }
                     case FROM -> sender = rec.text();
                     case ORCP -> orig = rec.text();
@@ -82,7 +83,7 @@ record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createS
                         if (sender == null) throw new RecordException("no sender record");
                         if (arrival < 0) throw new RecordException("no arrival time");
                         if (create < 0) create = arrival / 1000;
-                        return new QueuedMessage(id, sender, arrival, create, dataOffset, size, total, clientName, clientAddr, rcpts);
+                        return new QueuedMessage(id, sender, arrival, create, dataOffset, size, total, clientName, clientAddr, encoding, rcpts);
                     }
                     default -> { }
                 }

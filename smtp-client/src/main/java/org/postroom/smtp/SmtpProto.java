@@ -36,6 +36,7 @@ final class SmtpProto {
     private final OutputStream out;
     private boolean esmtp;
     private boolean sizeOffered;
+    private boolean eightBitOffered;
 
     SmtpProto(SmtpConfig cfg, Socket socket, MxAddress where) throws IOException {
         this.cfg = cfg;
@@ -61,6 +62,7 @@ final class SmtpProto {
                 for (String l : r.lines().subList(1, r.lines().size())) {
                     String kw = l.length() > 4 ? l.substring(4).toUpperCase(Locale.ROOT) : "";
                     if (kw.equals("SIZE") || kw.startsWith("SIZE ")) sizeOffered = true;
+                    if (kw.equals("8BITMIME")) eightBitOffered = true;
                 }
             } else {
                 if (r.code() == 421) return session(v, said(r, "EHLO"), r, true);
@@ -69,7 +71,9 @@ final class SmtpProto {
                 if (r.code() / 100 != 2) return session(v, said(r, "HELO"), r, r.code() == 421 || r.code() / 100 == 4);
             }
             stage = "MAIL FROM";
-            String mail = "MAIL FROM:<" + req.sender() + ">" + (esmtp && sizeOffered ? " SIZE=" + req.size() : "");
+            // the BODY= the client declared to us is passed on when the server offers 8BITMIME
+            String mail = "MAIL FROM:<" + req.sender() + ">" + (esmtp && sizeOffered ? " SIZE=" + req.size() : "")
+                    + (esmtp && eightBitOffered && req.encoding().equalsIgnoreCase("8bit") ? " BODY=8BITMIME" : "");
             r = command(mail, cfg.mailTimeout());
             if (r.code() / 100 != 2) {
                 if (r.code() == 421) return session(v, said(r, "MAIL FROM"), r, true);

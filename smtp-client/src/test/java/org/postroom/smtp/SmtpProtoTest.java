@@ -50,6 +50,10 @@ class SmtpProtoTest {
 
     /** A queue file with the content lines; returns the request for the recipients. */
     private DeliverRequest request(List<String> lines, String... rcpts) throws IOException {
+        return request("", lines, rcpts);
+    }
+
+    private DeliverRequest request(String encoding, List<String> lines, String... rcpts) throws IOException {
         Path f = tmp.resolve("Q1");
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         RecordWriter w = new RecordWriter(b);
@@ -61,7 +65,7 @@ class SmtpProtoTest {
         Files.write(f, b.toByteArray());
         List<DeliverRequest.Recipient> rs = new ArrayList<>();
         for (int i = 0; i < rcpts.length; i++) rs.add(new DeliverRequest.Recipient(100 + i, rcpts[i], rcpts[i]));
-        return new DeliverRequest(QueueName.ACTIVE, new QueueId("ABC123"), data, 42, "example.net", "", "alice@example.com",
+        return new DeliverRequest(QueueName.ACTIVE, new QueueId("ABC123"), data, 42, "example.net", encoding, "alice@example.com",
                 0, 0, "", "", rs);
     }
 
@@ -137,6 +141,12 @@ class SmtpProtoTest {
         assertTrue(r.wire().contains("EHLO client.example\nMAIL FROM:<alice@example.com> SIZE=42\nRCPT TO:<bob@example.net>\nDATA\n"), r.wire());
         // smtp_line_length_limit 20 here: a 45-byte line goes out as 20 + CRLF SPACE + 20 + CRLF SPACE + 5
         assertTrue(r.wire().contains("Subject: t\n\n..leading dot\n" + "x".repeat(20) + "\n " + "x".repeat(20) + "\n xxxxx\n.\nQUIT\n"), r.wire());
+    }
+
+    @Test
+    void eightBitBodyIsDeclaredWhenOffered() throws Exception {
+        Run r = run(request("8bit", List.of("caf\u00e9"), "bob@example.net"), SmtpProtoTest::normal);
+        assertTrue(r.wire().contains("MAIL FROM:<alice@example.com> SIZE=42 BODY=8BITMIME\n"), r.wire());
     }
 
     @Test
