@@ -27,7 +27,8 @@ import org.postroom.global.record.RecordWriter;
  * dash; at most 512 octets with its CRLF; no CR, LF or NUL inside); no
  * RuntimeException or Error escapes; the session ends once the input is exhausted; each message handed
  * to the queue is answered by exactly one "queued as" reply; and a DATA message is queued only at a "."
- * line that is ended by CRLF and follows a line ended by CRLF (no SMTP smuggling). Log lines are not
+ * line that is ended by CRLF and is the first content line or follows a line ended by CRLF (no SMTP
+ * smuggling). Log lines are not
  * checked: raw client text in them is made printable by {@code Msg}, as Postfix's msg_output does. Seeds are the
  * client side of the dialogs in src/test/resources/dialogs and the smuggling variants of ChatTest.
  */
@@ -42,6 +43,9 @@ class SmtpFuzzTest {
     /** Client input cut after every LF; nothing is available before the greeting has been written. */
     private static final class FuzzWire implements Wire {
         private final byte[] data;
+        SmtpSession session;
+        /** Where the current DATA content started, or -1 outside DATA. */
+        int dataStart = -1;
         final ByteArrayOutputStream written = new ByteArrayOutputStream();
         int pos;
         private final OutputStream out = new OutputStream() {
@@ -65,6 +69,8 @@ class SmtpFuzzTest {
             public int read(byte[] b, int off, int len) {
                 if (written.size() == 0) fail("read before the greeting was written");
                 if (len == 0) return 0;
+                if (!(session.phase() instanceof Phase.Data)) dataStart = -1;
+                else if (dataStart < 0) dataStart = pos;
                 if (pos >= data.length) return -1;
                 int n = Math.min(len, pieceEnd() - pos);
                 System.arraycopy(data, pos, b, off, n);
@@ -114,10 +120,14 @@ class SmtpFuzzTest {
             return false;
         }
 
-        /** Whether data[0, end) ends with CR LF "." CR LF, counting the CR LF that ended the DATA command. */
+        /**
+         * Whether data[0, end) ends with a "." line ended by CR LF that is the first content line or
+         * follows a content line ended by CR LF. As in Postfix (smtpd.c receive_data, prev_got_bare_lf
+         * starts at 0), how the DATA command line itself ended does not count.
+         */
         boolean endsWithStandardEndOfData(int end) {
-            return end >= 5 && data[end - 5] == '\r' && data[end - 4] == '\n' && data[end - 3] == '.'
-                    && data[end - 2] == '\r' && data[end - 1] == '\n';
+            if (end < 3 || data[end - 3] != '.' || data[end - 2] != '\r' || data[end - 1] != '\n') return false;
+            return end - 3 == dataStart || (end - 3 > dataStart && data[end - 5] == '\r' && data[end - 4] == '\n');
         }
     }
 
@@ -166,6 +176,7 @@ class SmtpFuzzTest {
         SmtpSession s = new SmtpSession(CFG, Fakes.client("203.0.113.5"), new Fakes.Relay(), queue, log, Fakes.CLOCK);
         FuzzWire wire = new FuzzWire(input);
         queue.wire = wire;
+        wire.session = s;
         queue.session = s;
         new Chat(s, wire, CFG).run();
 
