@@ -71,6 +71,16 @@ class CleanupTransactionTest {
                 "N Subject: hi"), r.records().subList(0, 12));
     }
 
+    /** Found by fuzzing: a NUL reached trivial-rewrite's attribute writer, which throws on it. */
+    @Test
+    void nulInAddressesIsNeverSentToTrivialRewrite() throws IOException {
+        Result r = run("", "local", List.of("bob@b.example"), List.of("To: <a\0b>, carol", "", "body"));
+        assertEquals(CleanupStatus.OK, r.status());
+        assertTrue(r.records().contains("N To: <a\0b>, carol@mail.example.com"), r.records().toString());
+        org.junit.jupiter.api.Assertions.assertThrows(org.postroom.global.record.RecordException.class,
+                () -> run("", "local", List.of("bob\0@b.example"), List.of("", "body")));
+    }
+
     @Test
     void remoteContextLeavesHeadersAlone() throws IOException {
         String cf = "canonical_maps = inline:{ alice=alice@example.org, carol=carol@example.org }\n";
