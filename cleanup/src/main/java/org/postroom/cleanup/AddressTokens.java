@@ -37,6 +37,7 @@ final class AddressTokens {
                 continue;
             }
             switch (c) {
+                case '\\' -> i++; // a quoted pair outside quotes: the next character is not special
                 case '"' -> quoted = true;
                 case '(' -> comment++;
                 case '<' -> angleStart = i + 1;
@@ -62,7 +63,8 @@ final class AddressTokens {
 
     /**
      * An element without angle brackets: the text minus comments, if it is one word. Backslash pairs are
-     * skipped as in {@link #find}, so that {@code "a\" b"@x} is one word, as tok822 reads it.
+     * taken as in {@link #find}, so that {@code "a\" b"@x} is one word, as tok822 reads it, and both see
+     * the same quotes.
      */
     private static Span bare(String text, int from, int to) {
         StringBuilder b = new StringBuilder();
