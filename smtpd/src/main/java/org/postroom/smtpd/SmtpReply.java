@@ -42,8 +42,7 @@ record SmtpReply(int code, String enhanced, String text, boolean closeAfter) {
         int octets = 0;
         for (int i = 0; i < line.length(); ) {
             int cp = line.codePointAt(i);
-            int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : Character.isSupplementaryCodePoint(cp) ? 4 : 3;
-            if (Character.isSurrogate((char) cp)) n = 3; // a lone surrogate: counted high
+            int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; // a lone surrogate (sent as '?') counts 3
             if (octets + n > MAX_LINE) return line.substring(0, i);
             octets += n;
             i += Character.charCount(cp);
