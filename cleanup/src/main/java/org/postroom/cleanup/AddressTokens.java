@@ -37,6 +37,7 @@ final class AddressTokens {
                 continue;
             }
             switch (c) {
+                case '\\' -> i++; // a quoted pair outside quotes: the next character is not special
                 case '"' -> quoted = true;
                 case '(' -> comment++;
                 case '<' -> angleStart = i + 1;
@@ -60,7 +61,11 @@ final class AddressTokens {
         return out;
     }
 
-    /** An element without angle brackets: the text minus comments, if it is one word. */
+    /**
+     * An element without angle brackets: the text minus comments, if it is one word. Backslash pairs are
+     * taken as in {@link #find}, so that {@code "a\" b"@x} is one word, as tok822 reads it, and both see
+     * the same quotes.
+     */
     private static Span bare(String text, int from, int to) {
         StringBuilder b = new StringBuilder();
         int start = -1;
@@ -70,12 +75,19 @@ final class AddressTokens {
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (comment > 0) {
-                if (c == '(') comment++;
+                if (c == '\\') i++;
+                else if (c == '(') comment++;
                 else if (c == ')') comment--;
                 continue;
             }
             if (!quoted && c == '(') {
                 comment++;
+                continue;
+            }
+            if (c == '\\' && i + 1 < to) { // a quoted pair: both characters are part of the word
+                if (end >= 0) return null;
+                if (start < 0) start = i;
+                b.append(c).append(text.charAt(++i));
                 continue;
             }
             if (c == '"') quoted = !quoted;

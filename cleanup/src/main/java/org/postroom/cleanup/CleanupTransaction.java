@@ -116,13 +116,14 @@ final class CleanupTransaction {
                     out.put(RecordType.FULL, r.data());
                 }
                 case FROM -> {
+                    noNul(r);
                     if (!createTimeSeen) out.attr("create_time", Long.toString(arrivalSeconds));
                     sender = addresses.sender(context, r.text());
                     out.put(RecordType.FROM, sender);
                 }
-                case ORCP -> pendingOrig = r.text();
+                case ORCP -> pendingOrig = noNul(r);
                 case RCPT -> {
-                    recipient(pendingOrig, r.text());
+                    recipient(pendingOrig, noNul(r));
                     pendingOrig = null;
                 }
                 case MESG -> {
@@ -135,6 +136,12 @@ final class CleanupTransaction {
                 default -> throw new RecordException("unexpected record type '" + r.type().code + "' in envelope");
             }
         }
+    }
+
+    /** An envelope address record's text; a NUL (which no address and no IPC attribute can hold) is a bad record. */
+    private static String noNul(Record r) throws RecordException {
+        for (byte b : r.data()) if (b == 0) throw new RecordException("NUL in envelope record '" + r.type().code + "'");
+        return r.text();
     }
 
     private void recipient(String orig, String raw) throws IOException {
@@ -284,9 +291,9 @@ final class CleanupTransaction {
         while (true) {
             Record r = next(in, max);
             switch (r.type()) {
-                case ORCP -> pendingOrig = r.text();
+                case ORCP -> pendingOrig = noNul(r);
                 case RCPT -> {
-                    recipient(pendingOrig, r.text());
+                    recipient(pendingOrig, noNul(r));
                     pendingOrig = null;
                 }
                 case ATTR -> out.put(RecordType.ATTR, r.data());

@@ -92,7 +92,8 @@ final class MessageAddresses {
 
     /**
      * A logical header (physical lines joined by "\n") with its addresses rewritten, or the header
-     * unchanged when it is no address header or nothing changed.
+     * unchanged when it is no address header or nothing changed. An address that spans a fold or holds
+     * a NUL is left as it is.
      */
     String header(String logical) throws IOException {
         int colon = logical.indexOf(':');
@@ -109,7 +110,8 @@ final class MessageAddresses {
         for (int i = spans.size() - 1; i >= 0; i--) {
             AddressTokens.Span s = spans.get(i);
             String original = value.substring(s.start(), s.end());
-            if (original.indexOf('\n') >= 0) continue;
+            // folded, or holding a NUL that the rewrite protocol cannot carry: left as it is
+            if (original.indexOf('\n') >= 0 || s.address().indexOf('\0') >= 0) continue;
             String a = map(kind, rewriter.rewrite("local", s.address()));
             if (!a.equals(original)) {
                 b.replace(s.start(), s.end(), a);

@@ -17,7 +17,10 @@ class AddressTokensTest {
         "team: a@x, b@y;, c@z|a@x b@y c@z",
         "Just A Phrase|",
         "<>, <@route:u@x>|",
-        "\"quoted local\"@x|\"quoted local\"@x"})
+        "\"quoted local\"@x|\"quoted local\"@x",
+        // found by fuzzing: a backslash pair inside quotes or a comment does not end them
+        "\"a\\\" b\"@x (c\\) d)|\"a\\\" b\"@x",
+        "a\\\"b@x, c|a\\\"b@x c"})
     void finds(String text, String expected) {
         List<String> want = expected == null ? List.of() : List.of(expected.split(" (?=[^\"]*(\"[^\"]*\"[^\"]*)*$)"));
         assertEquals(want, AddressTokens.addresses(text));

@@ -36,8 +36,8 @@ class CleanupTransactionTest {
         for (String r : rcpts) w.put(RecordType.RCPT, r);
         w.put(RecordType.MESG, "");
         for (String l : content) {
-            // "\u0000" splits a line into CONT pieces, the way smtpd sends a line longer than line_length_limit
-            String[] pieces = l.split("\u0000", -1);
+            // "\u001f" splits a line into CONT pieces, the way smtpd sends a line longer than line_length_limit
+            String[] pieces = l.split("\u001f", -1);
             for (int i = 0; i < pieces.length; i++) w.put(i < pieces.length - 1 ? RecordType.CONT : RecordType.NORM, pieces[i]);
         }
         w.put(RecordType.XTRA, "");
@@ -75,6 +75,16 @@ class CleanupTransactionTest {
                 "N Subject: hi"), r.records().subList(0, 12));
     }
 
+    /** Found by fuzzing: a NUL reached trivial-rewrite's attribute writer, which throws on it. */
+    @Test
+    void nulInAddressesIsNeverSentToTrivialRewrite() throws IOException {
+        Result r = run("", "local", List.of("bob@b.example"), List.of("To: <a\0b>, carol", "", "body"));
+        assertEquals(CleanupStatus.OK, r.status());
+        assertTrue(r.records().contains("N To: <a\0b>, carol@mail.example.com"), r.records().toString());
+        org.junit.jupiter.api.Assertions.assertThrows(org.postroom.global.record.RecordException.class,
+                () -> run("", "local", List.of("bob\0@b.example"), List.of("", "body")));
+    }
+
     @Test
     void remoteContextLeavesHeadersAlone() throws IOException {
         String cf = "canonical_maps = inline:{ alice=alice@example.org, carol=carol@example.org }\n";
@@ -94,7 +104,7 @@ class CleanupTransactionTest {
     void oversizedHeaderIsTruncatedAndLaterHeadersStayHeaders() throws IOException {
         // 200 KB header: 100 CONT pieces of 2000 bytes, then a continuation line, then more headers
         String piece = "x".repeat(2000);
-        String huge = "X-Huge: " + String.join("\u0000", java.util.Collections.nCopies(100, piece));
+        String huge = "X-Huge: " + String.join("\u001f", java.util.Collections.nCopies(100, piece));
         Result r = run("", "remote", List.of("u@x.example"),
                 List.of(huge, " folded continuation", "Subject: after", "To: u@x.example", "", "body line"));
         assertEquals(CleanupStatus.OK, r.status());

@@ -8,6 +8,7 @@ import java.util.Optional;
  * The arguments of MAIL FROM and RCPT TO (smtpd_token.c, extract_addr): {@code FROM:<address> PARAM...}
  * with or without a space after the colon and with or without the angle brackets, as Postfix is lenient.
  * The address is returned in internal form: brackets, source route ({@code @a,@b:}) and quotes removed.
+ * A control character makes the address bad even when it is quoted or backslash-escaped.
  */
 record EnvelopeArgs(String address, List<String> params) {
     EnvelopeArgs {
@@ -69,9 +70,9 @@ record EnvelopeArgs(String address, List<String> params) {
         boolean literal = false;
         for (int i = 0; i < a.length(); i++) {
             char c = a.charAt(i);
-            if (c < 0x20 || c == 0x7f) return Optional.empty();
+            if (isControl(c)) return Optional.empty();
             if (c == '\\') {
-                if (++i >= a.length()) return Optional.empty();
+                if (++i >= a.length() || isControl(a.charAt(i))) return Optional.empty();
                 out.append(a.charAt(i));
             } else if (c == '"' && !literal) {
                 quoted = !quoted;
@@ -93,6 +94,11 @@ record EnvelopeArgs(String address, List<String> params) {
         }
         if (quoted || literal) return Optional.empty();
         return Optional.of(out.toString());
+    }
+
+    /** A control character: never part of an address, quoted or not (it would reach records and logs). */
+    static boolean isControl(char c) {
+        return c < 0x20 || c == 0x7f;
     }
 
     /** Whether any character is outside ASCII (an SMTPUTF8 address). */

@@ -57,7 +57,10 @@ final class EsmtpParams {
                 }
             } else if (u.startsWith("ENVID=")) {
                 Optional<String> v = EnvelopeArgs.xtext(p.substring(6));
-                if (v.isEmpty() || v.get().isEmpty() || v.get().length() > 100) return Parsed.bad("501 5.5.4 Bad ENVID parameter syntax");
+                // Postfix: xtext_unquote() then allprint()
+                if (v.isEmpty() || v.get().isEmpty() || v.get().length() > 100 || !printable(v.get())) {
+                    return Parsed.bad("501 5.5.4 Bad ENVID parameter syntax");
+                }
                 envid = v.get();
             } else {
                 return Parsed.bad("555 5.5.4 Unsupported option: " + p);
@@ -78,7 +81,8 @@ final class EsmtpParams {
                 String v = p.substring(6);
                 int semi = v.indexOf(';');
                 Optional<String> addr = semi > 0 ? EnvelopeArgs.xtext(v.substring(semi + 1)) : Optional.empty();
-                if (addr.isEmpty() || addr.get().isEmpty() || !v.substring(0, semi).matches("[A-Za-z0-9-]+")) {
+                // Postfix leaves control characters to the bounce server; there is none here to sanitise them
+                if (addr.isEmpty() || addr.get().isEmpty() || !printable(addr.get()) || !v.substring(0, semi).matches("[A-Za-z0-9-]+")) {
                     return Parsed.bad("501 5.5.4 Error: Bad ORCPT parameter syntax");
                 }
                 orcpt = v.substring(0, semi).toLowerCase(Locale.ROOT) + ";" + addr.get();
@@ -87,6 +91,11 @@ final class EsmtpParams {
             }
         }
         return Parsed.ok(new Rcpt(notify, orcpt));
+    }
+
+    /** No control characters (xtext can encode any octet, NUL, CR and LF included). */
+    private static boolean printable(String s) {
+        return s.chars().noneMatch(c -> EnvelopeArgs.isControl((char) c));
     }
 
     /** NEVER alone, or a comma list of SUCCESS, FAILURE, DELAY; 0 when the syntax is bad. */

@@ -9,13 +9,45 @@ import java.util.regex.Pattern;
  * One SMTP reply: a three-digit code, an optional enhanced status code (RFC 3463; empty when the reply
  * has none, as for HELO/EHLO), the text (lines separated by '\n' for a multi-line reply) and whether the
  * server hangs up after sending it.
+ *
+ * <p>Reply text often quotes the client (an address, an ESMTP parameter), so the reply makes itself safe
+ * for the wire: other control characters in the text (CR, NUL, ...) become '?', as Postfix's printable()
+ * does, and {@link #lines} cuts each line to the 512 octets with CRLF that RFC 5321 4.5.3.1.5 allows.
  */
 record SmtpReply(int code, String enhanced, String text, boolean closeAfter) {
     private static final Pattern FORM = Pattern.compile("([2-5]\\d\\d)(?: ([245]\\.\\d{1,3}\\.\\d{1,3}))?(?: (.*))?", Pattern.DOTALL);
+    /** The longest reply line without its CRLF (RFC 5321 4.5.3.1.5). */
+    static final int MAX_LINE = 510;
 
     SmtpReply {
         if (code < 200 || code > 599) throw new IllegalArgumentException("bad SMTP reply code: " + code);
-        if (text.indexOf('\r') >= 0) throw new IllegalArgumentException("CR in SMTP reply text");
+        text = printable(text);
+    }
+
+    /** The text with control characters other than the '\n' line separators replaced by '?'. */
+    private static String printable(String text) {
+        StringBuilder b = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean ok = c == '\n' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0));
+            if (!ok && b == null) b = new StringBuilder(text.length()).append(text, 0, i);
+            if (b != null) b.append(ok ? c : '?');
+        }
+        return b == null ? text : b.toString();
+    }
+
+    /** {@code line} cut to at most MAX_LINE octets of UTF-8, at a character boundary. */
+    private static String clip(String line) {
+        if (line.length() * 3 <= MAX_LINE) return line;
+        int octets = 0;
+        for (int i = 0; i < line.length(); ) {
+            int cp = line.codePointAt(i);
+            int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; // a lone surrogate (sent as '?') counts 3
+            if (octets + n > MAX_LINE) return line.substring(0, i);
+            octets += n;
+            i += Character.charCount(cp);
+        }
+        return line;
     }
 
     /** Parses "250 2.1.0 Ok" or "501 Syntax: HELO hostname" (the enhanced code is optional). */
@@ -51,7 +83,7 @@ record SmtpReply(int code, String enhanced, String text, boolean closeAfter) {
         for (int i = 0; i < parts.length; i++) {
             String rest = prefix + parts[i];
             boolean last = i == parts.length - 1;
-            out.add(code + (last ? (rest.isEmpty() ? "" : " ") : "-") + rest);
+            out.add(clip(code + (last ? (rest.isEmpty() ? "" : " ") : "-") + rest));
         }
         return out;
     }

@@ -37,6 +37,31 @@ class EnvelopeArgsTest {
         assertEquals(expected.strip(), got);
     }
 
+    /** A quoted or escaped control character is no more an address character than a bare one (found by fuzzing). */
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(delimiter = '|', textBlock = """
+            FROM:<a\\\u0000b@example.org>
+            FROM:<"a\\\rb"@example.org>
+            FROM:<"a\u0001b"@example.org>
+            """)
+    void refusesEscapedControlCharacters(String args) {
+        assertEquals(Parsed.bad("501 5.1.7 Bad sender address syntax"), EnvelopeArgs.parse(args, "FROM:", "501 syntax",
+                "501 5.1.7 Bad sender address syntax"));
+    }
+
+    /** Postfix: ENVID must be printable after xtext decoding; ORCPT is held to the same rule here. */
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(delimiter = '|', textBlock = """
+            ENVID=a+00b         | 501 5.5.4 Bad ENVID parameter syntax
+            ENVID=a+0D+0Ab      | 501 5.5.4 Bad ENVID parameter syntax
+            ORCPT=rfc822;a+00@b | 501 5.5.4 Error: Bad ORCPT parameter syntax
+            ORCPT=rfc822;a+0A@b | 501 5.5.4 Error: Bad ORCPT parameter syntax
+            """)
+    void refusesControlCharactersInDsnParameters(String param, String reply) {
+        Parsed<?> p = param.startsWith("ENVID") ? EsmtpParams.mail(java.util.List.of(param), true) : EsmtpParams.rcpt(java.util.List.of(param));
+        assertEquals(Parsed.bad(reply), p);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             abc          | abc

@@ -39,6 +39,16 @@ class SmtpReplyTest {
     @Test
     void rejectsNonsense() {
         assertThrows(IllegalArgumentException.class, () -> SmtpReply.of("hello"));
-        assertThrows(IllegalArgumentException.class, () -> new SmtpReply(250, "", "a\r\nb", false));
+    }
+
+    @Test
+    void quotedClientTextIsMadePrintableAndCut() {
+        assertEquals(List.of("555 5.5.4 Unsupported option: X?Y?"), SmtpReply.of("555 5.5.4 Unsupported option: X\rY\0").lines());
+        String line = new SmtpReply(555, "5.5.4", "Unsupported option: " + "P".repeat(600), false).lines().getFirst();
+        assertEquals(SmtpReply.MAX_LINE, line.length());
+        assertEquals(List.of("250-a?", "250 b"), new SmtpReply(250, "", "a\r\nb", false).lines());
+        // found by fuzzing: U+1D800 and the like are 4 octets, not 3
+        String wide = new SmtpReply(555, "5.5.4", "x" + "\uD836\uDC00".repeat(200), false).lines().getFirst();
+        assertEquals(true, wide.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= SmtpReply.MAX_LINE);
     }
 }

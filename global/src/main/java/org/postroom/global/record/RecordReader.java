@@ -1,14 +1,17 @@
 package org.postroom.global.record;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
  * Reads records: one type byte, a base-128 little-endian length, then the data (rec_get). Every read takes
  * a size limit; the offset of each record's type byte is tracked so delivery agents can mark recipients done.
+ * Any malformed input (unknown type, bad or oversized length, premature end) is a {@link RecordException};
+ * the data of a record is read as it arrives, so a length field alone never makes it allocate.
  */
 public final class RecordReader {
+    /** The longest record even without a size limit (rec_get: "illegal length"): what one array can hold. */
+    static final int MAX_LENGTH = Integer.MAX_VALUE - 8;
     private final InputStream in;
     private long offset;
 
@@ -42,8 +45,9 @@ public final class RecordReader {
             if ((b & 0x80) == 0) break;
         }
         if (maxSize > 0 && len > maxSize) throw new RecordException("record too large (" + len + " > " + maxSize + ") at offset " + at);
+        if (len > MAX_LENGTH) throw new RecordException("illegal record length " + len + " at offset " + at);
         byte[] data = in.readNBytes((int) len);
-        if (data.length != len) throw new EOFException("premature end of record data at offset " + at);
+        if (data.length != len) throw new RecordException("premature end of record data at offset " + at);
         offset += len;
         return new Record(type, data, at);
     }

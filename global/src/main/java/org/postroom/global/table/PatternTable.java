@@ -27,6 +27,47 @@ abstract sealed class PatternTable implements Table permits RegexpTable, PcreTab
         int groups();
     }
 
+    /**
+     * How many characters one match may read (PCRE2's default match_limit is 10,000,000 steps): java.util.regex
+     * backtracks, and a pattern such as {@code ^(.*a){12}$} would otherwise hold a lookup for hours.
+     */
+    static final long MATCH_LIMIT = 10_000_000;
+
+    /** A match read more than {@link #MATCH_LIMIT} characters. */
+    static final class MatchLimitExceeded extends RuntimeException {
+        MatchLimitExceeded() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The key as the matcher reads it: counts the characters read and stops the match past the limit. */
+    static CharSequence bounded(String s) {
+        return new CharSequence() {
+            private long reads;
+
+            @Override
+            public char charAt(int i) {
+                if (++reads > MATCH_LIMIT) throw new MatchLimitExceeded();
+                return s.charAt(i);
+            }
+
+            @Override
+            public int length() {
+                return s.length();
+            }
+
+            @Override
+            public CharSequence subSequence(int start, int end) {
+                return s.subSequence(start, end);
+            }
+
+            @Override
+            public String toString() {
+                return s;
+            }
+        };
+    }
+
     /** A pattern as written: text, flags already applied, and whether it is negated. */
     record Pat(Regex regex, boolean match) {
         boolean test(String s) {
@@ -40,10 +81,12 @@ abstract sealed class PatternTable implements Table permits RegexpTable, PcreTab
 
     static final class IfRule implements Rule {
         final Pat pat;
+        final int line;
         int endif = -1;
 
-        IfRule(Pat pat) {
+        IfRule(Pat pat, int line) {
             this.pat = pat;
+            this.line = line;
         }
     }
 
@@ -166,7 +209,7 @@ abstract sealed class PatternTable implements Table permits RegexpTable, PcreTab
                 warn.accept(where(line) + ": ignoring extra text after IF statement: \"" + s.substring(p) + "\"");
                 warn.accept(where(line) + ": do not prepend whitespace to statements between IF and ENDIF");
             }
-            return new IfRule(compile(pat[0], line));
+            return new IfRule(compile(pat[0], line), line);
         }
         if (s.regionMatches(true, 0, "ENDIF", 0, 5) && (s.length() == 5 || !isAlnum(s.charAt(5)))) {
             if (nesting == 0) {
@@ -217,18 +260,33 @@ abstract sealed class PatternTable implements Table permits RegexpTable, PcreTab
         return c < 0x80 && Character.isLetterOrDigit(c);
     }
 
+    /**
+     * The first matching rule's result. A match that exceeds {@link #MATCH_LIMIT} is, as a PCRE matching
+     * error is in dict_pcre.c, a warning ("pcre map NAME, line N: match limit exceeded") and no match.
+     */
     @Override
     public Optional<String> lookup(String key) {
         for (int i = 0; i < rules.size(); i++) {
             switch (rules.get(i)) {
                 case MatchRule m -> {
-                    MatchResult r = m.first().regex().find(key);
-                    if ((r != null) != m.first().match()) continue;
-                    if (m.second() != null && !m.second().test(key)) continue;
-                    return Optional.of(m.result().expand(r));
+                    try {
+                        MatchResult r = m.first().regex().find(key);
+                        if ((r != null) != m.first().match()) continue;
+                        if (m.second() != null && !m.second().test(key)) continue;
+                        return Optional.of(m.result().expand(r));
+                    } catch (MatchLimitExceeded e) {
+                        warn.accept(where(m.line()) + ": match limit exceeded");
+                    }
                 }
                 case IfRule f -> {
-                    if (f.pat.test(key)) continue;
+                    boolean match;
+                    try {
+                        match = f.pat.test(key);
+                    } catch (MatchLimitExceeded e) {
+                        warn.accept(where(f.line) + ": match limit exceeded");
+                        match = false;
+                    }
+                    if (match) continue;
                     if (f.endif < 0) return Optional.empty();
                     i = f.endif;
                 }

@@ -179,13 +179,35 @@ final class PcreRegex {
         return end > i + 1 && re.substring(i + 1, end).matches("[0-9]+(,[0-9]*)?");
     }
 
+    /** PCRE2's largest repeat count (MAX_REPEAT_COUNT). */
+    private static final int MAX_REPEAT = 65535;
+
     private static void checkOrder(String re, int i, int end) throws Error {
         String body = re.substring(i + 1, end - 1);
         int comma = body.indexOf(',');
-        if (comma > 0 && comma < body.length() - 1
-                && Long.parseLong(body.substring(comma + 1)) < Long.parseLong(body.substring(0, comma))) {
+        String lo = comma < 0 ? body : body.substring(0, comma);
+        String hi = comma < 0 ? "" : body.substring(comma + 1);
+        if (count(lo) > MAX_REPEAT) throw new Error(i + 1 + digitsRead(lo), "number too big in {} quantifier");
+        if (count(hi) > MAX_REPEAT) throw new Error(i + 2 + lo.length() + digitsRead(hi), "number too big in {} quantifier");
+        if (comma > 0 && !hi.isEmpty() && count(hi) < count(lo)) {
             throw new Error(end - 1, "numbers out of order in {} quantifier");
         }
+    }
+
+    /** How many digits PCRE2 reads before the count passes MAX_REPEAT (its error offset is just after them). */
+    private static int digitsRead(String digits) {
+        int v = 0;
+        for (int k = 0; k < digits.length(); k++) {
+            v = v * 10 + digits.charAt(k) - '0';
+            if (v > MAX_REPEAT) return k + 1;
+        }
+        return digits.length();
+    }
+
+    /** A repeat count's digits as a number, MAX_REPEAT + 1 for anything larger (never overflows); 0 when empty. */
+    private static int count(String digits) {
+        if (digits.isEmpty()) return 0;
+        return digits.length() > 6 ? MAX_REPEAT + 1 : Math.min(MAX_REPEAT + 1, Integer.parseInt(digits));
     }
 
     /** Copies a character class starting at {@code i}; returns the index after it. */

@@ -73,7 +73,7 @@ public final class PcreTable extends PatternTable {
             return new Pat(new Regex() {
                 @Override
                 public MatchResult find(String s) {
-                    Matcher m = c.pattern().matcher(s);
+                    Matcher m = c.pattern().matcher(bounded(s));
                     return (anchor ? m.lookingAt() : m.find()) ? m.toMatchResult() : null;
                 }
 

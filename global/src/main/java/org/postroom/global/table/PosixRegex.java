@@ -246,11 +246,19 @@ final class PosixRegex {
         String lo = comma < 0 ? body : body.substring(0, comma);
         String hi = comma < 0 ? null : body.substring(comma + 1);
         if (lo.isEmpty()) lo = "0";
-        if (hi != null && !hi.isEmpty() && Long.parseLong(hi) < Long.parseLong(lo)) throw new Error("Invalid content of \\{\\}");
-        if (Long.parseLong(lo) > 0x7fff || (hi != null && !hi.isEmpty() && Long.parseLong(hi) > 0x7fff)) {
+        if (hi != null && !hi.isEmpty() && count(hi) < count(lo)) throw new Error("Invalid content of \\{\\}");
+        if (count(lo) > RE_DUP_MAX || (hi != null && !hi.isEmpty() && count(hi) > RE_DUP_MAX)) {
             throw new Error("Regular expression too big");
         }
         return "{" + lo + (hi == null ? "" : "," + hi) + "}";
+    }
+
+    /** glibc's RE_DUP_MAX. */
+    private static final int RE_DUP_MAX = 0x7fff;
+
+    /** An interval bound as glibc's fetch_number reads it: at most RE_DUP_MAX + 1, however many digits. */
+    private static int count(String digits) {
+        return digits.length() > 6 ? RE_DUP_MAX + 1 : Math.min(RE_DUP_MAX + 1, Integer.parseInt(digits));
     }
 
     private static int skipInterval(String re, int i, boolean ere) {

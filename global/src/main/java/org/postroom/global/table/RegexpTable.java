@@ -59,7 +59,7 @@ public final class RegexpTable extends PatternTable {
             return new Pat(new Regex() {
                 @Override
                 public MatchResult find(String s) {
-                    Matcher m = c.pattern().matcher(s);
+                    Matcher m = c.pattern().matcher(bounded(s));
                     return m.find() ? m.toMatchResult() : null;
                 }
 

@@ -72,6 +72,11 @@ class RecordTest {
         byte[] big = {'N', (byte) 0x90, 0x4e}; // 10000
         assertThrows(RecordException.class, () -> new RecordReader(new ByteArrayInputStream(big)).next(100));
         assertThrows(RecordException.class, () -> new RecordReader(new ByteArrayInputStream(new byte[] {'?', 0})).next(0));
-        assertThrows(IOException.class, () -> new RecordReader(new ByteArrayInputStream(new byte[] {'N', 5, 'a'})).next(0));
+        assertThrows(RecordException.class, () -> new RecordReader(new ByteArrayInputStream(new byte[] {'N', 5, 'a'})).next(0));
+        // found by fuzzing: lengths of 2^31 and more, unlimited (postcat), were cast to a negative int
+        for (byte[] huge : new byte[][] {{'N', (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08, 'a'},
+                {'N', (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f}, {'N', (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f}}) {
+            assertThrows(RecordException.class, () -> new RecordReader(new ByteArrayInputStream(huge)).next(0));
+        }
     }
 }
