@@ -40,6 +40,9 @@ class ConnectionLimitsIT {
         String cf = "smtpd_client_connection_count_limit = 2\nsmtpd_client_event_limit_exceptions =\n";
         try (MailSystem pr = MailSystem.create(cf); PostfixServer pf = PostfixServer.start(MailSystem.freePort(), cf)) {
             pr.start();
+            // the start-up probes (a connect and close) stay counted until each server sees the hang-up
+            WaitFor.condition("probe sessions over", Duration.ofSeconds(20),
+                    () -> settled(pr.log()) && settled(log(pf)));
             for (int port : List.of(pr.port(), pf.port())) {
                 List<Socket> held = new ArrayList<>();
                 try {
@@ -72,6 +75,7 @@ class ConnectionLimitsIT {
         // neither loopback address is in mynetworks, so neither is exempt from the anvil limits
         try (MailSystem pr = MailSystem.create("mynetworks = 127.0.0.3/32\n")) {
             pr.start();
+            WaitFor.condition("probe session over", Duration.ofSeconds(20), () -> settled(pr.log()));
             AtomicBoolean stop = new AtomicBoolean();
             List<Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
             try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -128,6 +132,7 @@ class ConnectionLimitsIT {
             Files.writeString(mcf, Files.readString(mcf).replaceFirst(
                     "(?m)^(127\\.0\\.0\\.1:\\d+\\s+inet\\s+\\S+\\s+\\S+\\s+\\S+\\s+\\S+\\s+)-", "$15"));
             pr.start();
+            WaitFor.condition("probe session over", Duration.ofSeconds(20), () -> settled(pr.log()));
             List<Socket> held = new ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
@@ -154,6 +159,15 @@ class ConnectionLimitsIT {
                 for (Socket s : held) s.close();
             }
         }
+    }
+
+    /** Every session that was logged as connected has also been logged as disconnected. */
+    private static boolean settled(String log) {
+        return count(log, ": connect from ") == count(log, ": disconnect from ");
+    }
+
+    private static int count(String s, String what) {
+        return s.split(java.util.regex.Pattern.quote(what), -1).length - 1;
     }
 
     private static long refusals(MailSystem pr) {
