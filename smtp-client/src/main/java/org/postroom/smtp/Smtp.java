@@ -42,7 +42,8 @@ import org.postroom.service.ServiceSpec;
  *     smtp_mx_session_limit sessions. In each session it sends EHLO (HELO when refused), MAIL FROM
  *     with SIZE when offered, RCPT TO per recipient and the content dot-stuffed with CRLF line ends.
  *     Each recipient is marked done in the queue file when it was delivered or bounced (5xx); a 4xx
- *     reply, a lost connection or a timeout leaves it deferred. A null MX, NXDOMAIN after the address
+ *     reply, a lost connection or a timeout (on reads and on writes: a server that stops reading is
+ *     cut off after the phase's timeout) leaves it deferred. A null MX, NXDOMAIN after the address
  *     fallback and a mail loop bounce; DNS trouble defers.
  * DIAGNOSTICS
  *     One line per recipient: "ID: to=<rcpt>, relay=host[addr]:port, delay=..., delays=a/b/c/d,
@@ -50,7 +51,6 @@ import org.postroom.service.ServiceSpec;
  * BUGS
  *     Not built yet (issue 8): STARTTLS, SASL, PIPELINING, the connection cache, 8BITMIME downgrade,
  *     SMTPUTF8 and DSN parameters, lmtp(8), smtp_fallback_relay, per-destination concurrency in qmgr.
- *     A write to a server that stops reading is not bounded by a timeout.
  * CONFIGURATION PARAMETERS
  *     smtp_helo_name ($myhostname), smtp_connect_timeout (30s), smtp_helo_timeout (300s),
  *     smtp_mail_timeout (300s), smtp_rcpt_timeout (300s), smtp_data_init_timeout (120s),

@@ -34,6 +34,7 @@ final class SmtpProto {
     private final String namaddr;
     private final InputStream in;
     private final OutputStream out;
+    private final WriteDeadline deadline;
     private boolean esmtp;
     private boolean sizeOffered;
     private boolean eightBitOffered;
@@ -43,7 +44,8 @@ final class SmtpProto {
         this.socket = socket;
         this.namaddr = where.namaddr();
         this.in = new BufferedInputStream(socket.getInputStream());
-        this.out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+        this.deadline = new WriteDeadline(socket.getOutputStream(), socket, cfg.heloTimeout());
+        this.out = new BufferedOutputStream(deadline, 1 << 16);
     }
 
     Result deliver(DeliverRequest req, Message msg) {
@@ -109,6 +111,7 @@ final class SmtpProto {
             }
             stage = "message body";
             socket.setSoTimeout(millis(cfg.dataXferTimeout()));
+            deadline.timeout(cfg.dataXferTimeout());
             content(msg);
             out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -123,6 +126,7 @@ final class SmtpProto {
         } catch (ServerReply.Malformed e) {
             return lost(v, "host " + namaddr + " " + e.getMessage() + " (in reply to " + stage + " command)", stage);
         } catch (IOException e) {
+            if (deadline.expired()) return lost(v, "conversation with " + namaddr + " timed out while " + while_(stage), stage);
             return lost(v, "lost connection with " + namaddr + " while " + while_(stage), stage);
         }
     }
@@ -166,6 +170,7 @@ final class SmtpProto {
     }
 
     private ServerReply command(String line, Duration timeout) throws IOException {
+        deadline.timeout(timeout);
         out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
         return reply(timeout);

@@ -214,4 +214,43 @@ class SmtpProtoTest {
         assertEquals("conversation with mx.example.net[127.0.0.1] timed out while sending RCPT TO", r.result().verdicts().getFirst().text());
         assertTrue(r.result().nextHost());
     }
+
+    @Test
+    void serverThatStopsReadingTimesOut() throws Exception {
+        // 20 MB of body against a server that answers 354 and then reads nothing more
+        List<String> lines = java.util.Collections.nCopies(20_000, "y".repeat(1000));
+        DeliverRequest req = request(lines, "bob@example.net");
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
+                try (Socket c = ss.accept()) {
+                    c.setReceiveBufferSize(4096);
+                    OutputStream o = c.getOutputStream();
+                    BufferedReader r = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.ISO_8859_1));
+                    o.write("220 mx ESMTP\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    for (String l; (l = r.readLine()) != null; ) {
+                        o.write((l.startsWith("DATA") ? "354 go\r\n" : l.startsWith("EHLO") ? "250 mx\r\n" : "250 ok\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1));
+                        if (l.startsWith("DATA")) {
+                            Thread.sleep(5000); // reads nothing more
+                            return;
+                        }
+                    }
+                } catch (Exception e) {
+                    // client gone
+                }
+            });
+            try (Socket s = new Socket()) {
+                s.setSendBufferSize(4096);
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort()));
+                Message msg = new Message(tmp.resolve("Q1"), req.dataOffset(), 8192, req.sender(), false);
+                long t0 = System.nanoTime();
+                SmtpProto.Result r = new SmtpProto(cfg(), s, new MxAddress("mx.example.net", 10, InetAddress.getLoopbackAddress())).deliver(req, msg);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertEquals(List.of(DeliveryStatus.Outcome.DEFERRED), outcomes(r));
+                assertEquals("conversation with mx.example.net[127.0.0.1] timed out while sending message body", r.verdicts().getFirst().text());
+                assertTrue(ms < 4000, "bounded by smtp_data_xfer_timeout, not by the server: " + ms + " ms");
+            }
+            server.join();
+        }
+    }
 }
