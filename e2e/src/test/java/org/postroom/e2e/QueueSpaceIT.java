@@ -42,7 +42,8 @@ class QueueSpaceIT {
             String pfReplies = RawSmtp.dialog(pf.port(), dialog);
             assertEquals(pfReplies, prReplies);
             assertTrue(prReplies.contains("452 4.3.1 Insufficient system storage"), prReplies);
-            WaitFor.condition("Postfix logs the reject", Duration.ofSeconds(10), () -> log(pf).contains("Insufficient system storage"));
+            WaitFor.condition("Postfix logs the reject and the warning", Duration.ofSeconds(10),
+                    () -> log(pf).contains("Insufficient system storage") && log(pf).contains("not enough free space"));
             assertEquals(lines(log(pf)), lines(pr.log()));
         }
     }
