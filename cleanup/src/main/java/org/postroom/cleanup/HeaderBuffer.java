@@ -10,6 +10,8 @@ import java.util.Arrays;
  * append, so a header may end up to one record (line_length_limit) longer than the limit.
  */
 final class HeaderBuffer {
+    private static final byte[] LF = {'\n'};
+
     private final int limit;
     private byte[] buf = new byte[256];
     private int len;
@@ -43,7 +45,7 @@ final class HeaderBuffer {
     /** A continuation line (one that starts with a space or tab). */
     void appendLine(byte[] line) {
         if (len >= limit) return;
-        append(new byte[] {'\n'}, 0, 1);
+        append(LF, 0, 1);
         append(line, 0, line.length);
     }
 

@@ -62,10 +62,4 @@ record Nexthop(String host, int port, boolean mxLookup) {
         if (host.indexOf(':') >= 0) return true;
         return host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     }
-
-    /** The name in log lines and DSN texts: the domain or host without brackets. */
-    @Override
-    public String toString() {
-        return mxLookup ? host : "[" + host + "]" + (port == 25 ? "" : ":" + port);
-    }
 }

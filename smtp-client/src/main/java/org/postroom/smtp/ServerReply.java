@@ -30,10 +30,6 @@ record ServerReply(int code, String dsn, List<String> lines) {
         return String.join(" ", lines);
     }
 
-    boolean positive() {
-        return code >= 200 && code < 400;
-    }
-
     static ServerReply read(InputStream in) throws IOException {
         List<String> lines = new ArrayList<>();
         int code = -1;
