@@ -8,7 +8,31 @@ import java.util.Locale;
  * a domain whose MX records are looked up first. The port is a number or a service name
  * ({@code smtp}, {@code submission}, ...).
  */
-record Nexthop(String host, int port, boolean mxLookup) {
+record Nexthop(String host, int port, boolean mxLookup, java.nio.file.Path unix) {
+    Nexthop(String host, int port, boolean mxLookup) {
+        this(host, port, mxLookup, null);
+    }
+
+    /**
+     * Parses an lmtp(8) destination (lmtp_connect.c): {@code unix:/path}, {@code inet:host[:port]} or
+     * {@code host[:port]}, with or without [] (never an MX lookup); the port defaults to lmtp_tcp_port.
+     */
+    static Nexthop parseLmtp(String spec, int defaultPort) {
+        String s = spec.strip();
+        if (s.regionMatches(true, 0, "unix:", 0, 5)) {
+            String path = s.substring(5);
+            if (path.isEmpty()) throw new IllegalArgumentException("empty UNIX-domain socket path in \"" + spec + "\"");
+            return new Nexthop("", 0, false, java.nio.file.Path.of(path));
+        }
+        if (s.regionMatches(true, 0, "inet:", 0, 5)) s = s.substring(5);
+        if (!s.startsWith("[") && !s.isEmpty()) {
+            int colon = s.lastIndexOf(':');
+            String host = colon < 0 ? s : s.substring(0, colon);
+            if (isNumeric(host) && host.indexOf(':') < 0) s = "[" + host + "]" + (colon < 0 ? "" : s.substring(colon));
+        }
+        Nexthop h = parse(s, defaultPort);
+        return new Nexthop(h.host(), h.port(), false, null);
+    }
     /**
      * Parses a relayhost, transport nexthop or smtp_fallback_relay element.
      *

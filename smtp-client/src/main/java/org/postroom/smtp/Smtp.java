@@ -2,17 +2,21 @@ package org.postroom.smtp;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.log.DeliveryLog;
@@ -22,11 +26,13 @@ import org.postroom.global.mailbox.Verdict;
 import org.postroom.global.proto.deliver.DeliverRequest;
 import org.postroom.global.proto.deliver.DeliveryStatus;
 import org.postroom.global.queue.MailQueue;
+import org.postroom.global.table.TableException;
 import org.postroom.service.Connection;
 import org.postroom.service.ConnectionService;
 import org.postroom.service.ServiceContext;
 import org.postroom.service.ServiceMain;
 import org.postroom.service.ServiceSpec;
+import org.postroom.util.Printable;
 
 /**
  * NAME
@@ -37,30 +43,58 @@ import org.postroom.service.ServiceSpec;
  *     Delivers a batch of recipients of one message to one destination, as qmgr(8) hands it over on
  *     private/smtp (and private/relay). The next hop is a domain, whose MX hosts are looked up in DNS
  *     (dnsjava; /etc/resolv.conf, or dns_servers) with the domain's own A/AAAA records as the implicit
- *     MX, or a [host], whose addresses are used directly; ":port" picks another port. Addresses are
- *     tried in MX preference order, randomly among equals, up to smtp_mx_address_limit addresses and
- *     smtp_mx_session_limit sessions. In each session it sends EHLO (HELO when refused), MAIL FROM
- *     with SIZE when offered, RCPT TO per recipient and the content dot-stuffed with CRLF line ends.
- *     Each recipient is marked done in the queue file when it was delivered or bounced (5xx); a 4xx
- *     reply, a lost connection or a timeout (on reads and on writes: a server that stops reading is
- *     cut off after the phase's timeout) leaves it deferred. A null MX, NXDOMAIN after the address
- *     fallback and a mail loop bounce; DNS trouble defers.
+ *     MX, or a [host], whose addresses are used directly; ":port" picks another port. With
+ *     disable_dns_lookups or smtp_host_lookup = native there is no MX lookup and host names go to the
+ *     system resolver. Addresses are tried in MX preference order, randomly among equals, up to
+ *     smtp_mx_address_limit addresses and smtp_mx_session_limit sessions, then the
+ *     smtp_fallback_relay hosts. A soft failure (4xx, a lost connection, a timeout) at one server
+ *     sends the recipients it concerns on to the next one; at the last one they are deferred with the
+ *     last error seen. A 5xx reply bounces the recipients it concerns. A null MX, NXDOMAIN after the
+ *     address fallback and a mail loop bounce; DNS trouble defers.
+ *
+ *     In each session it sends EHLO (HELO when refused), STARTTLS as smtp_tls_security_level or
+ *     smtp_tls_policy_maps say (none, may, encrypt, verify, secure), AUTH with credentials from
+ *     smtp_sasl_password_maps (CRAM-MD5, PLAIN, LOGIN, within smtp_sasl_security_options), MAIL FROM
+ *     with SIZE and BODY, RCPT TO with ORCPT when the server offers DSN, and the content dot-stuffed
+ *     with CRLF line ends; MAIL, RCPT and DATA go in one write when the server offers PIPELINING.
+ *     8-bit MIME parts are converted to quoted-printable for a server without 8BITMIME.
+ *
+ *     Connection cache: sessions are kept open between deliveries inside this process (no scache(8)
+ *     daemon: every delivery of the transport runs in this one JVM), on demand when deliveries to a
+ *     destination come back to back or overlap, and always for smtp_connection_cache_destinations.
+ *     A cached session is probed with RSET before it is used again; TLS sessions are cached only with
+ *     smtp_tls_connection_reuse = yes.
  * DIAGNOSTICS
- *     One line per recipient: "ID: to=<rcpt>, relay=host[addr]:port, delay=..., delays=a/b/c/d,
- *     dsn=X.Y.Z, status=sent|deferred|bounced (reason)", as Postfix logs it.
+ *     One line per recipient: "ID: to=<rcpt>, relay=host[addr]:port, conn_use=N, delay=...,
+ *     delays=a/b/c/d, dsn=X.Y.Z, status=sent|deferred|bounced (reason)", as Postfix logs it; with
+ *     smtp_tls_loglevel >= 1, "Trusted TLS connection established to host[addr]:port: TLSv1.3 with
+ *     cipher ..." per handshake.
  * BUGS
- *     Not built yet (issue 8): STARTTLS, SASL, PIPELINING, the connection cache, 8BITMIME downgrade,
- *     SMTPUTF8 and DSN parameters, lmtp(8), smtp_fallback_relay, per-destination concurrency in qmgr.
+ *     Not built yet (issue 8): DANE (dane is treated as may, dane-only as encrypt), fingerprint, client
+ *     certificates, SMTPUTF8 and the DSN NOTIFY/RET/ENVID parameters (the queue file does not keep
+ *     them yet), smtp_generic_maps, smtp_header_checks, XFORWARD.
  * CONFIGURATION PARAMETERS
  *     smtp_helo_name ($myhostname), smtp_connect_timeout (30s), smtp_helo_timeout (300s),
- *     smtp_mail_timeout (300s), smtp_rcpt_timeout (300s), smtp_data_init_timeout (120s),
- *     smtp_data_xfer_timeout (180s), smtp_data_done_timeout (600s), smtp_quit_timeout (300s),
- *     smtp_mx_address_limit (5), smtp_mx_session_limit (2), smtp_line_length_limit (998),
- *     smtp_skip_5xx_greeting (yes), smtp_randomize_addresses (yes), inet_protocols (all),
- *     inet_interfaces (all: this host's addresses, for the mail loop check), dns_servers (Postroom:
- *     empty for /etc/resolv.conf, else ip or [ip]:port elements)
+ *     smtp_starttls_timeout (300s), smtp_mail_timeout (300s), smtp_rcpt_timeout (300s),
+ *     smtp_data_init_timeout (120s), smtp_data_xfer_timeout (180s), smtp_data_done_timeout (600s),
+ *     smtp_rset_timeout (20s), smtp_quit_timeout (300s), smtp_mx_address_limit (5),
+ *     smtp_mx_session_limit (2), smtp_line_length_limit (998), smtp_skip_5xx_greeting (yes),
+ *     smtp_always_send_ehlo (yes), smtp_never_send_ehlo (no), smtp_discard_ehlo_keywords,
+ *     smtp_randomize_addresses (yes), smtp_fallback_relay ($fallback_relay), smtp_host_lookup (dns),
+ *     disable_dns_lookups (no), disable_mime_output_conversion (no), soft_bounce (no),
+ *     smtp_connection_cache_on_demand (yes), smtp_connection_cache_time_limit (2s),
+ *     smtp_connection_reuse_time_limit (300s), smtp_connection_reuse_count_limit (0),
+ *     smtp_connection_cache_destinations, smtp_tls_security_level, smtp_tls_policy_maps,
+ *     smtp_tls_CAfile, smtp_tls_CApath, smtp_tls_protocols (>=TLSv1.2), smtp_tls_mandatory_protocols
+ *     (>=TLSv1.2), smtp_tls_verify_cert_match (hostname), smtp_tls_secure_cert_match (nexthop,
+ *     dot-nexthop), smtp_tls_loglevel (0), smtp_tls_servername, smtp_tls_wrappermode (no),
+ *     smtp_tls_connection_reuse (no), smtp_sasl_auth_enable (no), smtp_sasl_password_maps,
+ *     smtp_sender_dependent_authentication (no), smtp_sasl_security_options (noplaintext,
+ *     noanonymous), smtp_sasl_tls_security_options, smtp_sasl_mechanism_filter,
+ *     smtp_sasl_auth_soft_bounce (yes), inet_protocols (all), inet_interfaces (for the mail loop
+ *     check), dns_servers (Postroom: empty for /etc/resolv.conf, else ip or [ip]:port elements)
  * SEE ALSO
- *     qmgr(8), trivial-rewrite(8), postconf(5)
+ *     lmtp(8), qmgr(8), trivial-rewrite(8), postconf(5)
  */
 public final class Smtp implements ConnectionService {
     static final ServiceSpec SPEC = new ServiceSpec("smtp", SmtpConfig.PARAMS, Set.of());
@@ -69,22 +103,42 @@ public final class Smtp implements ConnectionService {
         ServiceMain.run(args, SPEC, Smtp::new);
     }
 
+    /** Deliveries to one next hop under way, and when the last one ended (for on-demand caching). */
+    private static final class Activity {
+        final AtomicInteger inFlight = new AtomicInteger();
+        volatile long lastDoneNanos = Long.MIN_VALUE / 2;
+    }
+
     private final SmtpConfig cfg;
     private final MailQueue queue;
     private final SmtpAddr addr;
+    private final SmtpTls tls;
+    private final SmtpSasl sasl;
+    private final SessionCache cache;
     private final Clock clock = Clock.systemDefaultZone();
     private final String transport;
+    private final String relayhost;
+    private final Map<String, Activity> activity = new ConcurrentHashMap<>();
 
     public Smtp(ServiceContext ctx) {
+        this(ctx, false);
+    }
+
+    Smtp(ServiceContext ctx, boolean lmtp) {
         MainCf mc = ctx.config();
-        this.cfg = SmtpConfig.from(mc);
+        this.cfg = SmtpConfig.from(mc, lmtp);
         this.queue = ctx.queue();
         this.transport = ctx.serviceName();
-        Dns dns = Dns.of(cfg.dnsServers(), cfg.connectTimeout().compareTo(java.time.Duration.ofSeconds(10)) < 0
-                ? cfg.connectTimeout() : java.time.Duration.ofSeconds(10));
+        this.relayhost = mc.get(Params.RELAYHOST).strip();
+        Duration dnsTimeout = cfg.connectTimeout().isZero() || cfg.connectTimeout().compareTo(Duration.ofSeconds(10)) > 0
+                ? Duration.ofSeconds(10) : cfg.connectTimeout();
+        Dns dns = Dns.of(cfg.dnsServers(), dnsTimeout);
         this.addr = new SmtpAddr(dns, new SmtpAddr.Settings(SmtpAddr.Settings.families(cfg.inetProtocols()),
                 cfg.mxAddressLimit(), myAddresses(mc.get(Params.INET_INTERFACES)), cfg.randomize()),
                 ThreadLocalRandom.current(), Msg::warn);
+        this.tls = new SmtpTls(cfg.tls(), Msg::warn);
+        this.sasl = new SmtpSasl(cfg.sasl());
+        this.cache = new SessionCache(cfg.cache());
     }
 
     @Override
@@ -92,91 +146,287 @@ public final class Smtp implements ConnectionService {
         DeliverRequest.serve(client.in(), client.out(), this::deliver);
     }
 
+    /** The per-request state of smtp_connect.c's loop over next hops and addresses. */
+    private final class Attempt {
+        final DeliverRequest req;
+        final Message msg;
+        final List<DeliverRequest.Recipient> rcpts;
+        final Verdict[] result;
+        final String[] relay;
+        final int[] connUse;
+        final long[] connected;
+        final String destLabel;
+        Verdict lastError;
+        boolean lastThrottle;
+        boolean completedSession;
+        boolean firstGood = true;
+        int sessions;
+
+        Attempt(DeliverRequest req, Message msg) {
+            this.req = req;
+            this.msg = msg;
+            this.rcpts = req.recipients();
+            this.result = new Verdict[rcpts.size()];
+            this.relay = new String[rcpts.size()];
+            this.connUse = new int[rcpts.size()];
+            this.connected = new long[rcpts.size()];
+            this.destLabel = transport + ":" + req.nexthop();
+        }
+
+        List<Integer> open() {
+            List<Integer> out = new ArrayList<>();
+            for (int i = 0; i < result.length; i++) if (result[i] == null) out.add(i);
+            return out;
+        }
+    }
+
     List<DeliveryStatus> deliver(DeliverRequest req) {
         long handoff = clock.millis();
         java.nio.file.Path file = queue.path(req.queue(), req.queueId());
         Message msg = new Message(file, req.dataOffset(), cfg.maxRecord(), req.sender(), false);
-        List<DeliverRequest.Recipient> rcpts = req.recipients();
-        Verdict[] result = new Verdict[rcpts.size()];
-        String[] relay = new String[rcpts.size()];
-        long connected = handoff;
-        Nexthop hop;
-        SiteList sites;
+        Attempt at = new Attempt(req, msg);
+        Arrays.fill(at.connected, -1);
+        Activity act = activity.computeIfAbsent(at.destLabel, k -> new Activity());
+        act.inFlight.incrementAndGet();
         try {
-            hop = Nexthop.parse(req.nexthop(), 25);
-            sites = addr.resolve(hop);
-        } catch (IllegalArgumentException e) {
-            hop = null;
-            sites = new SiteList.Failure("4.3.5", "bad nexthop \"" + req.nexthop() + "\": " + e.getMessage());
-        }
-        switch (sites) {
-            case SiteList.Failure f -> {
-                Verdict v = f.permanent() ? Verdict.bounce(f.dsn(), f.text()) : Verdict.defer(f.dsn(), f.text());
-                for (int i = 0; i < result.length; i++) result[i] = v;
-            }
-            case SiteList.Addresses a -> {
-                boolean[] open = new boolean[result.length];
-                java.util.Arrays.fill(open, true);
-                int sessions = 0;
-                String lastError = null;
-                for (MxAddress m : a.addresses()) {
-                    if (cfg.mxSessionLimit() > 0 && sessions >= cfg.mxSessionLimit()) break;
-                    List<Integer> batchIndex = new ArrayList<>();
-                    for (int i = 0; i < result.length; i++) if (open[i]) batchIndex.add(i);
-                    if (batchIndex.isEmpty()) break;
-                    String where = m.namaddr() + ":" + hop.port();
-                    try (Socket s = new Socket()) {
-                        try {
-                            s.connect(new InetSocketAddress(m.address(), hop.port()), (int) cfg.connectTimeout().toMillis());
-                        } catch (SocketTimeoutException e) {
-                            lastError = "connect to " + where + ": Connection timed out";
-                            continue;
-                        } catch (IOException e) {
-                            lastError = "connect to " + where + ": " + connectError(e);
-                            continue;
-                        }
-                        sessions++;
-                        connected = clock.millis();
-                        List<DeliverRequest.Recipient> batch = new ArrayList<>();
-                        for (int i : batchIndex) batch.add(rcpts.get(i));
-                        DeliverRequest sub = new DeliverRequest(req.queue(), req.queueId(), req.dataOffset(), req.size(),
-                                req.nexthop(), req.encoding(), req.sender(), req.arrivalTime(), req.activeTime(),
-                                req.clientName(), req.clientAddress(), batch);
-                        SmtpProto.Result r = new SmtpProto(cfg, s, m).deliver(sub, msg);
-                        for (int k = 0; k < batchIndex.size(); k++) {
-                            int i = batchIndex.get(k);
-                            result[i] = r.verdicts().get(k);
-                            relay[i] = where;
-                            open[i] = r.nextHost() && result[i].outcome() == DeliveryStatus.Outcome.DEFERRED;
-                        }
-                        if (r.sessionError() != null) lastError = r.sessionError();
-                    } catch (IOException e) {
-                        lastError = "connect to " + where + ": " + e.getMessage();
-                    }
-                }
-                for (int i = 0; i < result.length; i++) {
-                    if (result[i] == null) result[i] = Verdict.defer("4.4.1", lastError == null ? "no route to destination" : lastError);
-                }
-            }
+            route(at);
+        } finally {
+            act.inFlight.decrementAndGet();
+            act.lastDoneNanos = System.nanoTime();
         }
         List<DeliveryStatus> out = new ArrayList<>();
-        for (int i = 0; i < result.length; i++) {
-            DeliverRequest.Recipient rc = rcpts.get(i);
-            Verdict v = result[i].completed(file, req, rc);
+        for (int i = 0; i < at.result.length; i++) {
+            DeliverRequest.Recipient rc = at.rcpts.get(i);
+            Verdict v = at.result[i];
+            if (v == null) v = at.lastError != null ? at.lastError : Verdict.defer("4.3.0", "server unavailable or unable to receive mail");
+            if (cfg.softBounce() && v.outcome() == DeliveryStatus.Outcome.BOUNCED) v = Verdict.defer("4" + v.dsn().substring(1), v.text());
+            v = v.completed(file, req, rc);
+            long now = clock.millis();
+            long conn = at.connected[i] < 0 ? now : at.connected[i];
             Msg.info(DeliveryLog.line(req.queueId().value(), rc.address(), rc.originalRecipient(),
-                    relay[i] == null ? "none" : relay[i], req.arrivalTime(), req.activeTime(), handoff,
-                    relay[i] == null ? clock.millis() : connected, clock.millis(), v.dsn(), v.statusWord(), v.text()));
+                    at.relay[i] == null ? "none" : at.relay[i], at.connUse[i], req.arrivalTime(), req.activeTime(), handoff,
+                    conn, now, v.dsn(), v.statusWord(), v.text()));
             out.add(new DeliveryStatus(rc.offset(), v.outcome(), v.dsn(), v.text()));
         }
         return out;
     }
 
-    private static String connectError(IOException e) {
-        String m = e.getMessage() == null ? e.toString() : e.getMessage();
-        if (m.startsWith("Connection refused")) return "Connection refused";
-        if (m.contains("No route to host")) return "No route to host";
-        if (m.contains("Network is unreachable")) return "Network is unreachable";
-        return m;
+    /** The next hops of the request: the destination, then the fallback relays (smtp_connect_remote). */
+    private void route(Attempt at) {
+        DeliverRequest req = at.req;
+        List<String> hops = new ArrayList<>();
+        hops.add(req.nexthop());
+        Nexthop primary;
+        try {
+            primary = cfg.lmtp() ? Nexthop.parseLmtp(req.nexthop(), cfg.defaultPort()) : Nexthop.parse(req.nexthop(), cfg.defaultPort());
+        } catch (IllegalArgumentException e) {
+            at.lastError = Verdict.defer("4.3.5", "bad nexthop \"" + Printable.sanitize(req.nexthop()) + "\": " + e.getMessage());
+            return;
+        }
+        if (primary.unix() != null) {
+            if (!cfg.fallbackRelay().isEmpty()) Msg.warn("lmtp_fallback_relay is ignored for UNIX-domain destinations");
+            deliverUnix(at, primary);
+            return;
+        }
+        hops.addAll(cfg.fallbackRelay());
+        for (int h = 0; h < hops.size() && !at.open().isEmpty(); h++) {
+            boolean fallback = h > 0;
+            Nexthop hop;
+            try {
+                hop = h == 0 ? primary : cfg.lmtp() ? Nexthop.parseLmtp(hops.get(h), cfg.defaultPort()) : Nexthop.parse(hops.get(h), 25);
+            } catch (IllegalArgumentException e) {
+                continue; // checked at start-up
+            }
+            SiteList sites = addr.resolve(hop, cfg.dnsLookups() && !cfg.lmtp(), !cfg.lmtp());
+            switch (sites) {
+                case SiteList.Failure f -> {
+                    Verdict v = f.permanent() ? Verdict.bounce(f.dsn(), f.text()) : Verdict.defer(f.dsn(), f.text());
+                    boolean loop = f.dsn().endsWith(".4.6") || f.text().startsWith("unable to find primary relay");
+                    if (fallback && f.permanent()) {
+                        Msg.warn("smtp_fallback_relay configuration problem");
+                        v = Verdict.defer("4.3.5", f.text());
+                    } else if (h == 0 && f.permanent() && !relayhost.isEmpty() && req.nexthop().equalsIgnoreCase(relayhost)) {
+                        Msg.warn("relayhost configuration problem");
+                        v = Verdict.defer("4.3.5", f.text());
+                    }
+                    at.lastError = v;
+                    at.lastThrottle = false;
+                    if (loop) return; // no fallback relay after a mail loop
+                }
+                case SiteList.Addresses a -> {
+                    boolean lastHop = h == hops.size() - 1;
+                    tryAddresses(at, hop, hops.get(h), a.addresses(), lastHop);
+                }
+            }
+        }
+    }
+
+    /** Tries the addresses of one next hop in order, with the connection cache. */
+    private void tryAddresses(Attempt at, Nexthop hop, String destination, List<MxAddress> list, boolean lastHop) {
+        SmtpTls.Policy policy;
+        try {
+            policy = tls.policy(hop, destination);
+        } catch (TableException e) {
+            Msg.warn("TLS policy lookup for " + Printable.sanitize(destination) + ": " + e.getMessage());
+            at.lastError = Verdict.defer("4.7.0", "client TLS configuration problem");
+            return;
+        }
+        int best = list.isEmpty() ? 0 : list.getFirst().preference();
+        boolean keepWanted = cacheWanted(at.destLabel, hop);
+        for (int k = 0; k < list.size(); k++) {
+            if (at.open().isEmpty()) return;
+            if (cfg.mxSessionLimit() > 0 && at.sessions >= cfg.mxSessionLimit()) return;
+            MxAddress m = list.get(k);
+            Endpoint ep = Endpoint.tcp(m, hop.port());
+            boolean isFinal = lastHop && (k == list.size() - 1 || (cfg.mxSessionLimit() > 0 && at.sessions + 1 >= cfg.mxSessionLimit()));
+            SmtpSession s = reuse(at, ep);
+            if (s == null) {
+                s = open(at, ep, m, hop, destination, policy, m.preference() <= best, isFinal);
+                if (s == null) continue;
+            }
+            at.sessions++;
+            session(at, s, isFinal, keepWanted);
+        }
+    }
+
+    /** A cached session for the next hop (first) or this endpoint, that still answers RSET; or null. */
+    private SmtpSession reuse(Attempt at, Endpoint ep) {
+        for (int i = 0; i < 4; i++) {
+            SmtpSession s = at.firstGood && at.sessions == 0 ? cache.takeDestination(at.destLabel) : null;
+            if (s == null) s = cache.takeEndpoint(ep);
+            if (s == null) return null;
+            if (new SmtpProto(cfg, s).probe()) return s;
+            s.close();
+        }
+        return null;
+    }
+
+    /** Connects and starts a session (greeting, EHLO, TLS, AUTH), with the plaintext retry at level may. */
+    private SmtpSession open(Attempt at, Endpoint ep, MxAddress m, Nexthop hop, String destination, SmtpTls.Policy policy,
+                             boolean bestMx, boolean isFinal) {
+        Optional<SmtpSasl.Credentials> creds;
+        try {
+            creds = sasl.lookup(at.req.sender(), m.hostname(), destination);
+        } catch (TableException e) {
+            Msg.warn("SASL password lookup for " + Printable.sanitize(destination) + ": " + e.getMessage());
+            at.lastError = Verdict.defer("4.3.0", "local data error while talking to " + ep.namaddr());
+            return null;
+        }
+        boolean skipTls = false;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            SmtpSession s;
+            try {
+                s = SmtpSession.connect(ep, cfg.connectTimeout(), cfg.heloTimeout());
+            } catch (SmtpSession.ConnectFailure e) {
+                at.lastError = Verdict.defer("4.4.1", e.getMessage());
+                at.lastThrottle = true;
+                if (!isFinal) Msg.info(e.getMessage());
+                return null;
+            }
+            SmtpProto p = new SmtpProto(cfg, s);
+            SmtpProto.Start st = p.start(new SmtpProto.TlsPlan(tls, policy, m.hostname(), hop.host(), skipTls), sasl, creds,
+                    new SmtpProto.LoopCheck(hop.host(), bestMx));
+            if (st.ok()) return s;
+            p.quit();
+            s.close();
+            at.sessions++;
+            long age = System.currentTimeMillis() - at.req.arrivalTime();
+            if (st.plaintextRetry() && creds.isEmpty() && age >= cfg.minBackoff().toMillis()) {
+                Msg.info(at.req.queueId() + ": " + st.text());
+                skipTls = true;
+                at.sessions--;
+                continue;
+            }
+            Verdict v = st.permanent() ? Verdict.bounce(st.dsn(), st.text()) : Verdict.defer(st.dsn(), st.text());
+            at.lastError = v;
+            at.lastThrottle = st.throttle();
+            for (int i : at.open()) at.relay[i] = ep.relay();
+            if (st.permanent()) {
+                for (int i : at.open()) at.result[i] = v;
+            } else if (!isFinal) {
+                Msg.info(at.req.queueId() + ": " + st.text());
+            }
+            return null;
+        }
+        return null;
+    }
+
+    /** One transaction on an open session; the session goes back to the cache or is closed. */
+    private void session(Attempt at, SmtpSession s, boolean isFinal, boolean keepWanted) {
+        List<Integer> idx = at.open();
+        List<DeliverRequest.Recipient> batch = new ArrayList<>();
+        for (int i : idx) batch.add(at.rcpts.get(i));
+        boolean keep = keepWanted && s.reusable() && s.ageNanos() < cfg.cache().reuseTimeLimit().toNanos()
+                && (cfg.cache().reuseCountLimit() <= 0 || s.uses + 1 < cfg.cache().reuseCountLimit());
+        long connectedAt = clock.millis();
+        SmtpProto.Result r = new SmtpProto(cfg, s).transaction(at.req, at.msg, batch, keep);
+        Set<String> softTexts = new LinkedHashSet<>();
+        for (int k = 0; k < idx.size(); k++) {
+            int i = idx.get(k);
+            Verdict v = r.verdicts().get(k);
+            at.relay[i] = s.endpoint.relay();
+            at.connUse[i] = s.uses >= 2 ? s.uses : 0;
+            at.connected[i] = connectedAt;
+            if (v.outcome() == DeliveryStatus.Outcome.DEFERRED && !isFinal) {
+                softTexts.add(v.text());
+                at.lastError = v;
+            } else {
+                at.result[i] = v;
+            }
+            if (v.outcome() == DeliveryStatus.Outcome.DEFERRED) at.lastError = v;
+        }
+        for (String t : softTexts) Msg.info(at.req.queueId() + ": " + t);
+        if (r.broken()) {
+            at.lastThrottle = r.throttle();
+        } else {
+            at.completedSession = true;
+        }
+        if (keep && !r.broken() && s.reusable() && cache.storable(s)) {
+            cache.put(s, at.firstGood ? at.destLabel : null);
+            at.firstGood = false;
+        } else {
+            s.close();
+        }
+    }
+
+    /** LMTP over a UNIX-domain socket: one server, always final. */
+    private void deliverUnix(Attempt at, Nexthop hop) {
+        Endpoint ep = Endpoint.unix(cfg.myhostname(), hop.unix());
+        SmtpSession s = reuse(at, ep);
+        if (s == null) {
+            try {
+                s = SmtpSession.connect(ep, cfg.connectTimeout(), cfg.heloTimeout());
+            } catch (SmtpSession.ConnectFailure e) {
+                at.lastError = Verdict.defer("4.4.1", e.getMessage());
+                at.lastThrottle = true;
+                return;
+            }
+            SmtpProto p = new SmtpProto(cfg, s);
+            SmtpProto.Start st = p.start(SmtpProto.TlsPlan.NONE, sasl, Optional.empty(), null);
+            if (!st.ok()) {
+                p.quit();
+                s.close();
+                at.lastError = st.permanent() ? Verdict.bounce(st.dsn(), st.text()) : Verdict.defer(st.dsn(), st.text());
+                at.lastThrottle = st.throttle();
+                for (int i : at.open()) at.relay[i] = ep.relay();
+                return;
+            }
+        }
+        at.sessions++;
+        session(at, s, true, cacheWanted(at.destLabel, hop));
+    }
+
+    /**
+     * On-demand caching (qmgr's CONN_STORE heuristic, decided here): keep the session when another
+     * delivery to this next hop is under way or ended within the last second; always for the
+     * smtp_connection_cache_destinations.
+     */
+    private boolean cacheWanted(String destLabel, Nexthop hop) {
+        if (cfg.cache().destinations().contains(hop.host())) return true;
+        if (!cfg.cache().onDemand()) return false;
+        Activity a = activity.get(destLabel);
+        if (a == null) return false;
+        return a.inFlight.get() > 1 || System.nanoTime() - a.lastDoneNanos < 1_000_000_000L;
     }
 
     /** This host's addresses for the loop check: inet_interfaces, or every interface address for "all". */

@@ -56,7 +56,22 @@ final class SmtpAddr {
     }
 
     SiteList resolve(Nexthop hop) {
-        SiteList list = hop.mxLookup() ? mx(hop) : host(hop.host(), 0);
+        return resolve(hop, true, true);
+    }
+
+    /**
+     * As {@link #resolve(Nexthop)}; without {@code dnsLookups} (disable_dns_lookups, smtp_host_lookup =
+     * native, and always for lmtp) there is no MX lookup and host names are looked up with the system
+     * resolver (getaddrinfo: /etc/hosts, then DNS as nsswitch.conf says); {@code loopCheck} is off for lmtp.
+     */
+    SiteList resolve(Nexthop hop, boolean dnsLookups, boolean loopCheck) {
+        SiteList list;
+        if (!dnsLookups) {
+            list = nativeHost(hop.host());
+            if (loopCheck && list instanceof SiteList.Addresses a) list = self(hop, a.addresses(), 0);
+        } else {
+            list = hop.mxLookup() ? mx(hop) : host(hop.host(), 0);
+        }
         if (list instanceof SiteList.Addresses a && a.addresses().size() > 1) list = order(a.addresses());
         if (list instanceof SiteList.Addresses a && s.mxAddressLimit() > 0 && a.addresses().size() > s.mxAddressLimit()) {
             list = new SiteList.Addresses(a.addresses().subList(0, s.mxAddressLimit()));
@@ -149,6 +164,25 @@ final class SmtpAddr {
             case INVAL -> new SiteList.Failure("5.4.4", "Name service error for " + name + ": invalid host or domain name");
             default -> fail("5.4.4", name, type, "Host not found");
         };
+    }
+
+    /** smtp_addr_one with smtp_host_lookup = native: the system resolver, in inet_protocols order. */
+    private SiteList nativeHost(String name) {
+        if (Nexthop.isNumeric(name)) return host(name, 0);
+        List<MxAddress> out = new ArrayList<>();
+        String type = s.families().getFirst() == Type.A ? "A" : "AAAA";
+        try {
+            InetAddress[] all = InetAddress.getAllByName(name);
+            for (int t : s.families()) {
+                for (InetAddress ia : all) {
+                    if ((t == Type.A) == (ia instanceof Inet4Address)) out.add(new MxAddress(name, 0, ia));
+                }
+            }
+        } catch (java.net.UnknownHostException e) {
+            return fail("5.4.4", name, type, "Host not found");
+        }
+        if (out.isEmpty()) return fail("5.4.4", name, type, "Host not found");
+        return new SiteList.Addresses(out);
     }
 
     private static SiteList.Failure fail(String dsn, String name, String type, String text) {

@@ -21,6 +21,35 @@ public final class Params {
         return p;
     }
 
+    private static final Map<String, Param<?>> LMTP = new LinkedHashMap<>();
+
+    /** Declares smtp_x and its lmtp_x twin (lmtp_lhlo_name and lmtp_lhlo_timeout for the HELO ones). */
+    private static <T> Param<T> smtp(Param<T> p) {
+        reg(p);
+        String n = p.name().substring("smtp_".length());
+        String name = switch (n) {
+            case "helo_name" -> "lmtp_lhlo_name";
+            case "helo_timeout" -> "lmtp_lhlo_timeout";
+            default -> "lmtp_" + n;
+        };
+        String def = switch (n) {
+            case "connect_timeout" -> "0s";
+            case "fallback_relay" -> "";
+            default -> p.defaultValue().replace("$smtp_", "$lmtp_");
+        };
+        Param<T> twin = new Param<>(name, def, p.parser());
+        reg(twin);
+        LMTP.put(p.name(), twin);
+        return p;
+    }
+
+    /** The lmtp_x twin of an smtp_x parameter, or the parameter itself when it has none. */
+    @SuppressWarnings("unchecked")
+    public static <T> Param<T> lmtp(Param<T> smtp) {
+        Param<?> t = LMTP.get(smtp.name());
+        return t == null ? smtp : (Param<T>) t;
+    }
+
     public static final Param<String> CONFIG_DIRECTORY = reg(Param.string("config_directory", "/etc/postroom"));
     public static final Param<String> QUEUE_DIRECTORY = reg(Param.string("queue_directory", "/var/spool/postroom"));
     public static final Param<String> COMMAND_DIRECTORY = reg(Param.string("command_directory", "/usr/sbin"));
@@ -95,21 +124,61 @@ public final class Params {
     public static final Param<Integer> LINE_LENGTH_LIMIT = reg(Param.integer("line_length_limit", "2048"));
     public static final Param<Integer> HEADER_SIZE_LIMIT = reg(Param.integer("header_size_limit", "102400"));
     public static final Param<Long> QUEUE_MINFREE = reg(Param.size("queue_minfree", "0"));
-    // smtp(8)
-    public static final Param<String> SMTP_HELO_NAME = reg(Param.string("smtp_helo_name", "$myhostname"));
-    public static final Param<Duration> SMTP_CONNECT_TIMEOUT = reg(Param.time("smtp_connect_timeout", "30s", 's'));
-    public static final Param<Duration> SMTP_HELO_TIMEOUT = reg(Param.time("smtp_helo_timeout", "300s", 's'));
-    public static final Param<Duration> SMTP_MAIL_TIMEOUT = reg(Param.time("smtp_mail_timeout", "300s", 's'));
-    public static final Param<Duration> SMTP_RCPT_TIMEOUT = reg(Param.time("smtp_rcpt_timeout", "300s", 's'));
-    public static final Param<Duration> SMTP_DATA_INIT_TIMEOUT = reg(Param.time("smtp_data_init_timeout", "120s", 's'));
-    public static final Param<Duration> SMTP_DATA_XFER_TIMEOUT = reg(Param.time("smtp_data_xfer_timeout", "180s", 's'));
-    public static final Param<Duration> SMTP_DATA_DONE_TIMEOUT = reg(Param.time("smtp_data_done_timeout", "600s", 's'));
-    public static final Param<Duration> SMTP_QUIT_TIMEOUT = reg(Param.time("smtp_quit_timeout", "300s", 's'));
-    public static final Param<Integer> SMTP_MX_ADDRESS_LIMIT = reg(Param.integer("smtp_mx_address_limit", "5"));
-    public static final Param<Integer> SMTP_MX_SESSION_LIMIT = reg(Param.integer("smtp_mx_session_limit", "2"));
-    public static final Param<Integer> SMTP_LINE_LENGTH_LIMIT = reg(Param.integer("smtp_line_length_limit", "998"));
-    public static final Param<Boolean> SMTP_SKIP_5XX_GREETING = reg(Param.bool("smtp_skip_5xx_greeting", "yes"));
-    public static final Param<Boolean> SMTP_RANDOMIZE_ADDRESSES = reg(Param.bool("smtp_randomize_addresses", "yes"));
+    // smtp(8) and lmtp(8): every smtp_x has its lmtp_x twin (lmtp(8) reads those), as Postfix declares them
+    public static final Param<String> SMTP_HELO_NAME = smtp(Param.string("smtp_helo_name", "$myhostname"));
+    public static final Param<Duration> SMTP_CONNECT_TIMEOUT = smtp(Param.time("smtp_connect_timeout", "30s", 's'));
+    public static final Param<Duration> SMTP_HELO_TIMEOUT = smtp(Param.time("smtp_helo_timeout", "300s", 's'));
+    public static final Param<Duration> SMTP_MAIL_TIMEOUT = smtp(Param.time("smtp_mail_timeout", "300s", 's'));
+    public static final Param<Duration> SMTP_RCPT_TIMEOUT = smtp(Param.time("smtp_rcpt_timeout", "300s", 's'));
+    public static final Param<Duration> SMTP_DATA_INIT_TIMEOUT = smtp(Param.time("smtp_data_init_timeout", "120s", 's'));
+    public static final Param<Duration> SMTP_DATA_XFER_TIMEOUT = smtp(Param.time("smtp_data_xfer_timeout", "180s", 's'));
+    public static final Param<Duration> SMTP_DATA_DONE_TIMEOUT = smtp(Param.time("smtp_data_done_timeout", "600s", 's'));
+    public static final Param<Duration> SMTP_QUIT_TIMEOUT = smtp(Param.time("smtp_quit_timeout", "300s", 's'));
+    public static final Param<Duration> SMTP_RSET_TIMEOUT = smtp(Param.time("smtp_rset_timeout", "20s", 's'));
+    public static final Param<Duration> SMTP_STARTTLS_TIMEOUT = smtp(Param.time("smtp_starttls_timeout", "300s", 's'));
+    public static final Param<Integer> SMTP_MX_ADDRESS_LIMIT = smtp(Param.integer("smtp_mx_address_limit", "5"));
+    public static final Param<Integer> SMTP_MX_SESSION_LIMIT = smtp(Param.integer("smtp_mx_session_limit", "2"));
+    public static final Param<Integer> SMTP_LINE_LENGTH_LIMIT = smtp(Param.integer("smtp_line_length_limit", "998"));
+    public static final Param<Boolean> SMTP_SKIP_5XX_GREETING = smtp(Param.bool("smtp_skip_5xx_greeting", "yes"));
+    public static final Param<Boolean> SMTP_RANDOMIZE_ADDRESSES = smtp(Param.bool("smtp_randomize_addresses", "yes"));
+    public static final Param<Boolean> SMTP_ALWAYS_SEND_EHLO = smtp(Param.bool("smtp_always_send_ehlo", "yes"));
+    public static final Param<Boolean> SMTP_NEVER_SEND_EHLO = smtp(Param.bool("smtp_never_send_ehlo", "no"));
+    public static final Param<List<String>> SMTP_DISCARD_EHLO_KEYWORDS = smtp(Param.list("smtp_discard_ehlo_keywords", ""));
+    public static final Param<List<String>> SMTP_FALLBACK_RELAY = smtp(Param.list("smtp_fallback_relay", "$fallback_relay"));
+    public static final Param<List<String>> FALLBACK_RELAY = reg(Param.list("fallback_relay", ""));
+    public static final Param<List<String>> SMTP_HOST_LOOKUP = smtp(Param.list("smtp_host_lookup", "dns"));
+    public static final Param<Boolean> DISABLE_DNS_LOOKUPS = reg(Param.bool("disable_dns_lookups", "no"));
+    public static final Param<Boolean> DISABLE_MIME_OUTPUT_CONVERSION = reg(Param.bool("disable_mime_output_conversion", "no"));
+    public static final Param<Integer> LMTP_TCP_PORT = reg(Param.integer("lmtp_tcp_port", "24"));
+    // the connection cache (smtp_reuse.c, scache): kept inside each smtp(8) JVM
+    public static final Param<Boolean> SMTP_CONNECTION_CACHE_ON_DEMAND = smtp(Param.bool("smtp_connection_cache_on_demand", "yes"));
+    public static final Param<Duration> SMTP_CONNECTION_CACHE_TIME_LIMIT = smtp(Param.time("smtp_connection_cache_time_limit", "2s", 's'));
+    public static final Param<Duration> SMTP_CONNECTION_REUSE_TIME_LIMIT = smtp(Param.time("smtp_connection_reuse_time_limit", "300s", 's'));
+    public static final Param<Integer> SMTP_CONNECTION_REUSE_COUNT_LIMIT = smtp(Param.integer("smtp_connection_reuse_count_limit", "0"));
+    public static final Param<List<String>> SMTP_CONNECTION_CACHE_DESTINATIONS = smtp(Param.list("smtp_connection_cache_destinations", ""));
+    // STARTTLS client (smtp_tls_policy.c, tls_client.c)
+    public static final Param<String> SMTP_TLS_SECURITY_LEVEL = smtp(Param.string("smtp_tls_security_level", ""));
+    public static final Param<List<String>> SMTP_TLS_POLICY_MAPS = smtp(Param.list("smtp_tls_policy_maps", ""));
+    public static final Param<String> SMTP_TLS_CAFILE = smtp(Param.string("smtp_tls_CAfile", ""));
+    public static final Param<String> SMTP_TLS_CAPATH = smtp(Param.string("smtp_tls_CApath", ""));
+    /** Postroom: TLS 1.2 and up by default (Postfix 3.7: >=TLSv1); the JDK disables TLS 1.0 and 1.1 anyway. */
+    public static final Param<String> SMTP_TLS_PROTOCOLS = smtp(Param.string("smtp_tls_protocols", ">=TLSv1.2"));
+    public static final Param<String> SMTP_TLS_MANDATORY_PROTOCOLS = smtp(Param.string("smtp_tls_mandatory_protocols", ">=TLSv1.2"));
+    public static final Param<List<String>> SMTP_TLS_VERIFY_CERT_MATCH = smtp(Param.list("smtp_tls_verify_cert_match", "hostname"));
+    public static final Param<List<String>> SMTP_TLS_SECURE_CERT_MATCH = smtp(Param.list("smtp_tls_secure_cert_match", "nexthop, dot-nexthop"));
+    public static final Param<Integer> SMTP_TLS_LOGLEVEL = smtp(Param.integer("smtp_tls_loglevel", "0"));
+    public static final Param<String> SMTP_TLS_SERVERNAME = smtp(Param.string("smtp_tls_servername", ""));
+    public static final Param<Boolean> SMTP_TLS_WRAPPERMODE = smtp(Param.bool("smtp_tls_wrappermode", "no"));
+    public static final Param<Boolean> SMTP_TLS_CONNECTION_REUSE = smtp(Param.bool("smtp_tls_connection_reuse", "no"));
+    public static final Param<Boolean> SMTP_TLS_NOTE_STARTTLS_OFFER = smtp(Param.bool("smtp_tls_note_starttls_offer", "no"));
+    // SASL client (smtp_sasl_glue.c)
+    public static final Param<Boolean> SMTP_SASL_AUTH_ENABLE = smtp(Param.bool("smtp_sasl_auth_enable", "no"));
+    public static final Param<List<String>> SMTP_SASL_PASSWORD_MAPS = smtp(Param.list("smtp_sasl_password_maps", ""));
+    public static final Param<Boolean> SMTP_SENDER_DEPENDENT_AUTHENTICATION = smtp(Param.bool("smtp_sender_dependent_authentication", "no"));
+    public static final Param<List<String>> SMTP_SASL_SECURITY_OPTIONS = smtp(Param.list("smtp_sasl_security_options", "noplaintext, noanonymous"));
+    public static final Param<List<String>> SMTP_SASL_TLS_SECURITY_OPTIONS = smtp(Param.list("smtp_sasl_tls_security_options", "$smtp_sasl_security_options"));
+    public static final Param<List<String>> SMTP_SASL_MECHANISM_FILTER = smtp(Param.list("smtp_sasl_mechanism_filter", ""));
+    public static final Param<Boolean> SMTP_SASL_AUTH_SOFT_BOUNCE = smtp(Param.bool("smtp_sasl_auth_soft_bounce", "yes"));
     /** Postroom: DNS servers for mail routing instead of /etc/resolv.conf's ("ip" or "[ip]:port"). */
     public static final Param<List<String>> DNS_SERVERS = reg(Param.list("dns_servers", ""));
     public static final Param<Integer> HEADER_ADDRESS_TOKEN_LIMIT = reg(Param.integer("header_address_token_limit", "10240"));

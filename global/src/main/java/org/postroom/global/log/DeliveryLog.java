@@ -19,12 +19,19 @@ public final class DeliveryLog {
      */
     public static String line(String queueId, String to, String origTo, String relay, long arrival, long active,
                               long handoff, long connected, long done, String dsn, String status, String text) {
+        return line(queueId, to, origTo, relay, 0, arrival, active, handoff, connected, done, dsn, status, text);
+    }
+
+    /** As above, with "conn_use=N" after the relay when a cached connection carried its N-th delivery (N >= 2). */
+    public static String line(String queueId, String to, String origTo, String relay, int connUse, long arrival, long active,
+                              long handoff, long connected, long done, String dsn, String status, String text) {
         StringBuilder b = new StringBuilder();
         b.append(queueId).append(": to=<").append(Printable.sanitize(to)).append('>');
         if (origTo != null && !origTo.isEmpty() && !origTo.equalsIgnoreCase(to)) {
             b.append(", orig_to=<").append(Printable.sanitize(origTo)).append('>');
         }
         b.append(", relay=").append(relay);
+        if (connUse >= 2) b.append(", conn_use=").append(connUse);
         b.append(", delay=").append(seconds(done - arrival));
         b.append(", delays=").append(seconds(active - arrival)).append('/').append(seconds(handoff - active))
                 .append('/').append(seconds(connected - handoff)).append('/').append(seconds(done - connected));
