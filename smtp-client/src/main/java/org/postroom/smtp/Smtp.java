@@ -325,7 +325,7 @@ public final class Smtp implements ConnectionService {
             }
             SmtpProto p = new SmtpProto(cfg, s);
             SmtpProto.Start st = p.start(new SmtpProto.TlsPlan(tls, policy, m.hostname(), hop.host(), skipTls), sasl, creds,
-                    new SmtpProto.LoopCheck(hop.host(), bestMx));
+                    hop.port() == 25 ? new SmtpProto.LoopCheck(hop.host(), bestMx) : null); // smtp_connect.c: only on port 25
             if (st.ok()) return s;
             p.quit();
             s.close();
