@@ -21,6 +21,7 @@ import org.postroom.global.mailbox.Verdict;
 import org.postroom.global.proto.cleanup.CleanupClient;
 import org.postroom.global.proto.cleanup.CleanupStatus;
 import org.postroom.global.proto.deliver.DeliverRequest;
+import org.postroom.global.proto.deliver.DeliveryReply;
 import org.postroom.global.proto.deliver.DeliveryStatus;
 import org.postroom.global.proto.rewrite.RewriteClient;
 import org.postroom.global.queue.MailQueue;
@@ -187,7 +188,7 @@ public final class Local implements ConnectionService {
 
     /** The delivery protocol: greeting, then one request and one reply at a time until the client hangs up. */
     void converse(InputStream in, OutputStream out) throws IOException {
-        DeliverRequest.serve(in, out, this::deliver);
+        DeliverRequest.serve(in, out, r -> DeliveryReply.of(deliver(r)));
     }
 
     /** Delivers every recipient of one request, marks the finished ones done and logs each result. */

@@ -24,6 +24,7 @@ import org.postroom.global.log.Msg;
 import org.postroom.global.mailbox.Message;
 import org.postroom.global.mailbox.Verdict;
 import org.postroom.global.proto.deliver.DeliverRequest;
+import org.postroom.global.proto.deliver.DeliveryReply;
 import org.postroom.global.proto.deliver.DeliveryStatus;
 import org.postroom.global.queue.MailQueue;
 import org.postroom.global.table.TableException;
@@ -69,6 +70,8 @@ import org.postroom.util.Printable;
  *     delays=a/b/c/d, dsn=X.Y.Z, status=sent|deferred|bounced (reason)", as Postfix logs it; with
  *     smtp_tls_loglevel >= 1, "Trusted TLS connection established to host[addr]:port: TLSv1.3 with
  *     cipher ..." per handshake.
+ *     When no session with any address got past the recipients, or DNS failed temporarily, the reply
+ *     to qmgr(8) carries a hop status: the destination is at fault, and qmgr(8) throttles it.
  * BUGS
  *     Not built yet (issue 8): DANE (dane is treated as may, dane-only as encrypt), fingerprint, client
  *     certificates, SMTPUTF8 and the DSN NOTIFY/RET/ENVID parameters (the queue file does not keep
@@ -180,7 +183,7 @@ public final class Smtp implements ConnectionService {
         }
     }
 
-    List<DeliveryStatus> deliver(DeliverRequest req) {
+    DeliveryReply deliver(DeliverRequest req) {
         long handoff = clock.millis();
         java.nio.file.Path file = queue.path(req.queue(), req.queueId());
         Message msg = new Message(file, req.dataOffset(), cfg.maxRecord(), req.sender(), false);
@@ -208,7 +211,12 @@ public final class Smtp implements ConnectionService {
                     conn, now, v.dsn(), v.statusWord(), v.text()));
             out.add(new DeliveryStatus(rc.offset(), v.outcome(), v.dsn(), v.text()));
         }
-        return out;
+        // smtp_site_fail/smtp_sess_fail at the last server, with no session completed: the destination,
+        // not the recipients, is at fault; qmgr(8) takes it as negative feedback and may throttle it
+        if (!at.completedSession && at.lastThrottle && at.lastError != null && at.lastError.dsn().startsWith("4")) {
+            return DeliveryReply.hopFailure(out, at.lastError.dsn(), at.lastError.text());
+        }
+        return DeliveryReply.of(out);
     }
 
     /** The next hops of the request: the destination, then the fallback relays (smtp_connect_remote). */
@@ -250,7 +258,7 @@ public final class Smtp implements ConnectionService {
                         v = Verdict.defer("4.3.5", f.text());
                     }
                     at.lastError = v;
-                    at.lastThrottle = false;
+                    at.lastThrottle = !f.permanent() && !loop; // a DNS lookup failure throttles (smtp_sess_fail)
                     if (loop) return; // no fallback relay after a mail loop
                 }
                 case SiteList.Addresses a -> {

@@ -15,6 +15,7 @@ import org.postroom.global.mailbox.Mbox;
 import org.postroom.global.mailbox.Message;
 import org.postroom.global.mailbox.Verdict;
 import org.postroom.global.proto.deliver.DeliverRequest;
+import org.postroom.global.proto.deliver.DeliveryReply;
 import org.postroom.global.proto.deliver.DeliveryStatus;
 import org.postroom.global.queue.MailQueue;
 import org.postroom.service.Connection;
@@ -120,7 +121,7 @@ public final class Virtual implements ConnectionService {
     @Override
     public void serve(Connection client) throws IOException {
         checkUsable();
-        DeliverRequest.serve(client.in(), client.out(), this::deliver);
+        DeliverRequest.serve(client.in(), client.out(), r -> DeliveryReply.of(deliver(r)));
     }
 
     /** A configuration error found at start-up is fatal when the service is used (msg_fatal, then master respawns). */

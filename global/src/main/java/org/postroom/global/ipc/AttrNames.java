@@ -29,6 +29,8 @@ public final class AttrNames {
     public static final String CLIENT_NAME = "client_name";
     public static final String CLIENT_ADDR = "client_address";
     public static final String ENCODING = "encoding";
+    public static final String HOP_STATUS = "hop_status";
+    public static final String HOP_REASON = "hop_reason";
 
     public static final String PROTO_CLEANUP = "cleanup_protocol";
     public static final String PROTO_REWRITE = "rewrite_protocol";

@@ -83,9 +83,10 @@ public record DeliverRequest(QueueName queue, QueueId queueId, long dataOffset, 
      * The delivery agent's side of the protocol (deliver_request_read(), deliver_request_done()): the
      * greeting, then one request and one reply at a time until the client hangs up.
      *
-     * @param agent delivers every recipient of one request and returns one status per recipient
+     * @param agent delivers every recipient of one request and returns one status per recipient, with a
+     *              hop status when the destination itself failed
      */
-    public static void serve(InputStream in, OutputStream out, Function<DeliverRequest, List<DeliveryStatus>> agent)
+    public static void serve(InputStream in, OutputStream out, Function<DeliverRequest, DeliveryReply> agent)
             throws IOException {
         AttrReader reader = new AttrReader(in);
         AttrWriter writer = new AttrWriter(out);
@@ -97,7 +98,7 @@ public record DeliverRequest(QueueName queue, QueueId queueId, long dataOffset, 
             } catch (EOFException e) {
                 return;
             }
-            DeliveryStatus.writeAll(writer, agent.apply(readFrom(attrs)));
+            agent.apply(readFrom(attrs)).writeTo(writer);
         }
     }
 

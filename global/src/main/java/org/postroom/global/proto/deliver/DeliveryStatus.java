@@ -32,13 +32,19 @@ public record DeliveryStatus(long offset, Outcome outcome, String dsn, String re
 
     /** Writes the agent's reply: one (offset, status, dsn_status, reason) group per recipient. */
     public static void writeAll(AttrWriter w, List<DeliveryStatus> all) throws IOException {
+        writeGroups(w, all);
+        w.end();
+    }
+
+    /** The recipient groups of a reply, without the end of the list ({@link DeliveryReply} adds to it). */
+    static void writeGroups(AttrWriter w, List<DeliveryStatus> all) throws IOException {
         for (DeliveryStatus s : all) {
             w.attr(AttrNames.OFFSET, s.offset()).attr(AttrNames.STATUS, s.outcome().name())
                     .attr(AttrNames.DSN_STATUS, s.dsn()).attr(AttrNames.REASON, s.reason());
         }
-        w.end();
     }
 
+    /** The recipient groups of a reply; other attributes (a {@link DeliveryReply}'s hop status) are skipped. */
     public static List<DeliveryStatus> readAll(Attrs a) throws ProtocolException {
         List<DeliveryStatus> out = new ArrayList<>();
         long offset = -1;
