@@ -210,6 +210,14 @@ public final class Params {
     public static final Param<Integer> INITIAL_DESTINATION_CONCURRENCY = reg(Param.integer("initial_destination_concurrency", "5"));
     public static final Param<Integer> DEFAULT_DESTINATION_RECIPIENT_LIMIT = reg(Param.integer("default_destination_recipient_limit", "50"));
     public static final Param<Integer> LOCAL_DESTINATION_RECIPIENT_LIMIT = reg(Param.integer("local_destination_recipient_limit", "1"));
+    // qmgr's per-destination scheduler (qmgr_queue.c); each has a TRANSPORT_ form that postconf registers per master.cf agent
+    public static final Param<String> DEFAULT_DESTINATION_CONCURRENCY_POSITIVE_FEEDBACK = reg(Param.string(
+            "default_destination_concurrency_positive_feedback", "1"));
+    public static final Param<String> DEFAULT_DESTINATION_CONCURRENCY_NEGATIVE_FEEDBACK = reg(Param.string(
+            "default_destination_concurrency_negative_feedback", "1"));
+    public static final Param<Integer> DEFAULT_DESTINATION_CONCURRENCY_FAILED_COHORT_LIMIT = reg(Param.integer(
+            "default_destination_concurrency_failed_cohort_limit", "1"));
+    public static final Param<Duration> DEFAULT_DESTINATION_RATE_DELAY = reg(Param.time("default_destination_rate_delay", "0s", 's'));
     public static final Param<Integer> DELAY_LOGGING_RESOLUTION_LIMIT = reg(Param.integer("delay_logging_resolution_limit", "2"));
     public static final Param<String> HOME_MAILBOX = reg(Param.string("home_mailbox", ""));
     public static final Param<String> MAIL_SPOOL_DIRECTORY = reg(Param.string("mail_spool_directory", "/var/mail"));

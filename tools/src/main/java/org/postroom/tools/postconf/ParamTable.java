@@ -16,7 +16,8 @@ import org.postroom.global.config.Params;
 /**
  * The parameters postconf knows (pcf_register_*_parameters): the built-in ones (Params), the
  * service-dependent ones that qmgr honours for delivery services in master.cf
- * ({@code service_destination_concurrency_limit}, {@code service_destination_recipient_limit}), and
+ * ({@code service_destination_concurrency_limit}, {@code service_destination_recipient_limit},
+ * {@code service_initial_destination_concurrency}, the feedback, cohort and rate-delay ones), and
  * user-defined ones: names set in main.cf or with -o that some value refers to as $name, or that
  * smtpd_restriction_classes lists. Anything else set in main.cf or master.cf is an unused parameter.
  */
@@ -25,7 +26,12 @@ final class ParamTable {
     private static final Set<String> AGENTS = Set.of("local", "virtual", "smtp", "lmtp", "pipe", "error", "discard");
     private static final Map<String, String> SERVICE_SUFFIXES = Map.of(
             "_destination_concurrency_limit", "$default_destination_concurrency_limit",
-            "_destination_recipient_limit", "$default_destination_recipient_limit");
+            "_destination_recipient_limit", "$default_destination_recipient_limit",
+            "_initial_destination_concurrency", "$initial_destination_concurrency",
+            "_destination_concurrency_positive_feedback", "$default_destination_concurrency_positive_feedback",
+            "_destination_concurrency_negative_feedback", "$default_destination_concurrency_negative_feedback",
+            "_destination_concurrency_failed_cohort_limit", "$default_destination_concurrency_failed_cohort_limit",
+            "_destination_rate_delay", "$default_destination_rate_delay");
 
     /** Parameter classes for -C. */
     static final int BUILTIN = 1, SERVICE = 2, USER = 4;
