@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.postroom.global.log.DeliveryLog;
 import org.postroom.global.log.Msg;
 import org.postroom.global.proto.deliver.DeliverRequest;
+import org.postroom.global.proto.deliver.DeliveryReply;
 import org.postroom.global.proto.deliver.DeliveryStatus;
 import org.postroom.global.proto.rewrite.ResolveReply;
 import org.postroom.global.proto.rewrite.RewriteClient;
@@ -30,10 +31,11 @@ import org.postroom.global.record.RecordException;
 import org.postroom.util.Printable;
 
 /**
- * The active queue (qmgr_active.c, qmgr_entry.c, qmgr_defer.c): admits a message by renaming it into
- * active/, resolves its recipients, batches them per transport and next hop, delivers each batch on a
- * virtual thread within the transport's concurrency limit, and decides the message's fate when every
- * batch has reported: removed, or deferred with its retry time as the file's mtime.
+ * The active queue (qmgr_active.c, qmgr_message.c, qmgr_defer.c): admits a message by renaming it into
+ * active/, resolves its recipients, batches them per transport and destination, hands the batches to
+ * the {@link Scheduler} (which delivers within each destination's concurrency window), and decides the
+ * message's fate when every batch has reported: removed, or deferred with its retry time as the file's
+ * mtime.
  */
 final class ActiveQueue {
     private final Settings s;
@@ -42,7 +44,7 @@ final class ActiveQueue {
     private final Deliverer deliverer;
     private final Semaphore activeSlots;
     private final Set<QueueId> inFlight = ConcurrentHashMap.newKeySet();
-    private final Map<String, Semaphore> destinationLimits = new ConcurrentHashMap<>();
+    private final Scheduler scheduler;
     /**
      * Transports whose agent could not be reached, with the System.nanoTime() until which they count as
      * down (qmgr_transport_throttle): their mail is deferred at once instead of each batch waiting for a
@@ -56,6 +58,7 @@ final class ActiveQueue {
         this.resolver = resolver;
         this.deliverer = deliverer;
         this.activeSlots = new Semaphore(s.activeLimit());
+        this.scheduler = new Scheduler(s::transport, s.minBackoff());
     }
 
     boolean inFlight(QueueId id) {
@@ -135,8 +138,8 @@ final class ActiveQueue {
         }
     }
 
-    /** One batch: recipients that share transport and next hop. */
-    private record Batch(String transport, String nexthop, List<QueuedMessage.Recipient> recipients) {}
+    /** One batch: recipients that share transport and destination queue (and so the next hop). */
+    private record Batch(String transport, String queueName, String nexthop, List<QueuedMessage.Recipient> recipients) {}
 
     /** A recipient that stays in the queue, with the status and reason for its defer log entry. */
     private record Deferral(QueuedMessage.Recipient recipient, String dsn, String reason) {}
@@ -147,6 +150,12 @@ final class ActiveQueue {
         final ConcurrentLinkedQueue<Deferral> deferred = new ConcurrentLinkedQueue<>();
     }
 
+    /*
+     * qmgr_message_resolve() and qmgr_message_assign(): each recipient goes to the queue of its transport
+     * and destination, in batches of at most TRANSPORT_destination_recipient_limit (0: no limit); with a
+     * limit of 1 the destination is the recipient. All batches of the message are handed to the
+     * scheduler at once.
+     */
     private boolean dispatch(QueuedMessage m, Path file, long activeAt) throws IOException {
         Map<String, Batch> batches = new LinkedHashMap<>();
         List<Batch> ready = new ArrayList<>();
@@ -154,13 +163,15 @@ final class ActiveQueue {
         for (QueuedMessage.Recipient r : m.recipients()) {
             ResolveReply rr = resolve(m.sender(), r.address());
             if (rr == null || rr.failed()) {
-                defer(m, r, activeAt, p, "address resolver failure");
+                defer(m, r, activeAt, p, "4.3.0", "address resolver failure");
                 continue;
             }
-            String key = rr.transport() + "\0" + rr.nexthop();
-            Batch b = batches.computeIfAbsent(key, k -> new Batch(rr.transport(), rr.nexthop(), new ArrayList<>()));
+            int limit = s.transport(rr.transport()).recipientLimit();
+            String queueName = DestinationQueue.queueName(rr.transport(), rr.nexthop(), rr.recipient(), limit, s.recipientDelimiter());
+            String key = rr.transport() + "\0" + queueName;
+            Batch b = batches.computeIfAbsent(key, k -> new Batch(rr.transport(), queueName, rr.nexthop(), new ArrayList<>()));
             b.recipients().add(new QueuedMessage.Recipient(r.offset(), r.original(), rr.recipient()));
-            if (b.recipients().size() >= s.recipientLimit(rr.transport())) {
+            if (limit > 0 && b.recipients().size() >= limit) {
                 ready.add(b);
                 batches.remove(key);
             }
@@ -171,15 +182,25 @@ final class ActiveQueue {
             return true;
         }
         p.pending.set(ready.size());
+        List<Job> scheduled = new ArrayList<>();
         for (Batch b : ready) {
-            Thread.ofVirtual().name("deliver-" + m.id()).start(() -> {
-                try {
-                    run(m, file, activeAt, b, p);
-                } finally {
-                    if (p.pending.decrementAndGet() == 0) finish(m, file, p);
-                }
-            });
+            Job j = new Job(m, file, activeAt, b, p);
+            if (b.transport().equals("error") || b.transport().equals("discard")) {
+                Thread.ofVirtual().name("deliver-" + m.id()).start(() -> {
+                    try {
+                        localDisposition(m, file, activeAt, b);
+                    } finally {
+                        j.completed();
+                    }
+                });
+            } else if (transportDown(b.transport())) {
+                j.deferAll("4.3.0", "mail transport unavailable");
+                j.completed();
+            } else {
+                scheduled.add(j);
+            }
         }
+        scheduler.submit(scheduled);
         return true;
     }
 
@@ -193,61 +214,106 @@ final class ActiveQueue {
         }
     }
 
-    private void run(QueuedMessage m, Path file, long activeAt, Batch b, Progress p) {
-        if (b.transport().equals("error") || b.transport().equals("discard")) {
-            localDisposition(m, file, activeAt, b);
-            return;
+    /** The F trigger (qmgr_enable_all()): forget dead destinations and unavailable transports. */
+    void enableAll() {
+        downTransports.clear();
+        scheduler.enableAll();
+    }
+
+    /** One batch as a scheduler entry (qmgr_deliver.c): the delivery request and what becomes of its recipients. */
+    private final class Job implements Scheduler.Delivery {
+        private final QueuedMessage m;
+        private final Path file;
+        private final long activeAt;
+        private final Batch b;
+        private final Progress p;
+
+        Job(QueuedMessage m, Path file, long activeAt, Batch b, Progress p) {
+            this.m = m;
+            this.file = file;
+            this.activeAt = activeAt;
+            this.b = b;
+            this.p = p;
         }
-        if (transportDown(m, b, activeAt, p)) return;
-        Semaphore limit = destinationLimits.computeIfAbsent(b.transport() + "\0" + b.nexthop(),
-                k -> new Semaphore(s.concurrencyLimit(b.transport())));
-        try {
-            limit.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            for (QueuedMessage.Recipient r : b.recipients()) p.deferred.add(new Deferral(r, "4.3.0", "interrupted"));
-            return;
+
+        @Override
+        public String transport() {
+            return b.transport();
         }
-        try {
-            if (transportDown(m, b, activeAt, p)) return; // found down while this batch waited its turn
-            List<DeliverRequest.Recipient> rs = b.recipients().stream()
-                    .map(r -> new DeliverRequest.Recipient(r.offset(), r.original(), r.address())).toList();
-            DeliverRequest req = new DeliverRequest(QueueName.ACTIVE, m.id(), m.dataOffset(), m.size(), b.nexthop(), m.encoding(),
-                    m.sender(), m.arrivalMillis(), activeAt, m.clientName(), m.clientAddress(), rs);
-            List<DeliveryStatus> results = deliverer.deliver(b.transport(), req);
-            for (QueuedMessage.Recipient r : b.recipients()) {
-                DeliveryStatus st = results.stream().filter(x -> x.offset() == r.offset()).findFirst().orElse(null);
-                if (st == null) {
-                    defer(m, r, activeAt, p, "unknown mail transport error");
-                } else if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) {
-                    p.deferred.add(new Deferral(r, st.dsn(), st.reason())); // the agent logged it
+
+        @Override
+        public String queueName() {
+            return b.queueName();
+        }
+
+        @Override
+        public String nexthop() {
+            return b.nexthop();
+        }
+
+        @Override
+        public Scheduler.Result attempt() {
+            try {
+                if (transportDown(b.transport())) { // found down while this batch waited its turn
+                    deferAll("4.3.0", "mail transport unavailable");
+                    return Scheduler.Result.NO_ANSWER;
                 }
+                List<DeliverRequest.Recipient> rs = b.recipients().stream()
+                        .map(r -> new DeliverRequest.Recipient(r.offset(), r.original(), r.address())).toList();
+                DeliverRequest req = new DeliverRequest(QueueName.ACTIVE, m.id(), m.dataOffset(), m.size(), b.nexthop(),
+                        m.encoding(), m.sender(), m.arrivalMillis(), activeAt, m.clientName(), m.clientAddress(), rs);
+                DeliveryReply reply = deliverer.deliver(b.transport(), req);
+                for (QueuedMessage.Recipient r : b.recipients()) {
+                    DeliveryStatus st = reply.recipients().stream().filter(x -> x.offset() == r.offset()).findFirst().orElse(null);
+                    if (st == null) {
+                        defer(m, r, activeAt, p, "4.3.0", "unknown mail transport error");
+                    } else if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) {
+                        p.deferred.add(new Deferral(r, st.dsn(), st.reason())); // the agent logged it
+                    }
+                }
+                return Scheduler.Result.of(reply);
+            } catch (Deliverer.TransportUnavailable e) {
+                Msg.warn("connect to transport private/" + b.transport() + ": " + e.getMessage());
+                downTransports.put(b.transport(), System.nanoTime() + s.transportRetry().toNanos());
+                deferAll("4.3.0", "mail transport unavailable");
+                return Scheduler.Result.NO_ANSWER;
+            } catch (IOException e) {
+                Msg.warn(m.id() + ": transport " + b.transport() + " failed: " + e.getMessage());
+                deferAll("4.3.0", "unknown mail transport error");
+                return Scheduler.Result.NO_ANSWER;
+            } finally {
+                completed();
             }
-        } catch (Deliverer.TransportUnavailable e) {
-            Msg.warn("connect to transport private/" + b.transport() + ": " + e.getMessage());
-            downTransports.put(b.transport(), System.nanoTime() + s.transportRetry().toNanos());
-            for (QueuedMessage.Recipient r : b.recipients()) {
-                defer(m, r, activeAt, p, "mail transport unavailable");
+        }
+
+        @Override
+        public void suspend(DeliveryReply.HopStatus why) {
+            try {
+                deferAll(why.dsn(), why.reason());
+            } finally {
+                completed();
             }
-        } catch (IOException e) {
-            Msg.warn(m.id() + ": transport " + b.transport() + " failed: " + e.getMessage());
-            for (QueuedMessage.Recipient r : b.recipients()) {
-                defer(m, r, activeAt, p, "unknown mail transport error");
-            }
-        } finally {
-            limit.release();
+        }
+
+        /** Defers every recipient of the batch without (further) help from the agent, logging each. */
+        void deferAll(String dsn, String reason) {
+            for (QueuedMessage.Recipient r : b.recipients()) defer(m, r, activeAt, p, dsn, reason);
+        }
+
+        /** The batch is settled; the message is finished with its last batch. */
+        void completed() {
+            if (p.pending.decrementAndGet() == 0) finish(m, file, p);
         }
     }
 
-    /** Defers the batch at once when its transport is throttled as unavailable; false when it may be tried. */
-    private boolean transportDown(QueuedMessage m, Batch b, long activeAt, Progress p) {
-        Long until = downTransports.get(b.transport());
+    /** True when the transport is throttled as unavailable (qmgr_transport_throttle), for transport_retry_time. */
+    private boolean transportDown(String transport) {
+        Long until = downTransports.get(transport);
         if (until == null) return false;
         if (System.nanoTime() - until >= 0) {
-            downTransports.remove(b.transport(), until);
+            downTransports.remove(transport, until);
             return false;
         }
-        for (QueuedMessage.Recipient r : b.recipients()) defer(m, r, activeAt, p, "mail transport unavailable");
         return true;
     }
 
@@ -271,10 +337,10 @@ final class ActiveQueue {
         }
     }
 
-    /** Defers a recipient no agent has seen; qmgr writes its delivery line itself. */
-    private void defer(QueuedMessage m, QueuedMessage.Recipient r, long activeAt, Progress p, String reason) {
-        p.deferred.add(new Deferral(r, "4.3.0", reason));
-        log(m, r, "none", activeAt, "4.3.0", "deferred", reason);
+    /** Defers a recipient no agent has seen; qmgr writes its delivery line itself (qmgr_defer_recipient()). */
+    private void defer(QueuedMessage m, QueuedMessage.Recipient r, long activeAt, Progress p, String dsn, String reason) {
+        p.deferred.add(new Deferral(r, dsn, reason));
+        log(m, r, "none", activeAt, dsn, "deferred", reason);
     }
 
     private void log(QueuedMessage m, QueuedMessage.Recipient r, String relay, long activeAt, String dsn, String status, String text) {

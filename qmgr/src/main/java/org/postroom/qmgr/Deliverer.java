@@ -3,11 +3,10 @@ package org.postroom.qmgr;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.postroom.global.ipc.AttrNames;
 import org.postroom.global.ipc.IpcChannel;
 import org.postroom.global.proto.deliver.DeliverRequest;
-import org.postroom.global.proto.deliver.DeliveryStatus;
+import org.postroom.global.proto.deliver.DeliveryReply;
 
 /** Hands one request to a delivery agent over private/&lt;transport&gt; (qmgr_deliver.c). */
 final class Deliverer {
@@ -26,7 +25,8 @@ final class Deliverer {
         }
     }
 
-    List<DeliveryStatus> deliver(String transport, DeliverRequest request) throws IOException {
+    /** The agent's reply: one status per recipient, and a hop status when the destination failed. */
+    DeliveryReply deliver(String transport, DeliverRequest request) throws IOException {
         IpcChannel ch;
         try {
             ch = IpcChannel.connect(queueDirectory.resolve("private").resolve(transport), Duration.ofSeconds(5));
@@ -37,7 +37,7 @@ final class Deliverer {
             ch.deadline(timeout);
             ch.attrReader().read().expect(AttrNames.PROTOCOL, AttrNames.PROTO_DELIVER);
             request.writeTo(ch.attrWriter());
-            return DeliveryStatus.readAll(ch.attrReader().read());
+            return DeliveryReply.readFrom(ch.attrReader().read());
         }
     }
 }

@@ -29,39 +29,71 @@ import org.postroom.service.TriggerService;
  *     qmgr [generic Postfix daemon options]
  * DESCRIPTION
  *     Moves mail from incoming and deferred into active, resolves each recipient through
- *     trivial-rewrite(8), and hands batches to the delivery agents on private/TRANSPORT
- *     (at most TRANSPORT_destination_recipient_limit recipients per batch and
- *     TRANSPORT_destination_concurrency_limit batches at once per destination). A message whose
- *     recipients were all delivered or bounced is removed; one with deferred recipients gets a defer
- *     log and moves to deferred/ with its next retry time as the file's mtime: its age, clamped to
+ *     trivial-rewrite(8), and hands batches to the delivery agents on private/TRANSPORT: at most
+ *     TRANSPORT_destination_recipient_limit recipients per batch (0: no limit). Batches wait in a
+ *     per-destination queue: the next hop, or, when the recipient limit is 1, the recipient's local
+ *     part without extension "@" the next hop, so that the concurrency limit is per recipient.
+ *     A message whose recipients were all delivered or bounced is removed; one with deferred recipients gets
+ *     a defer log and moves to deferred/ with its next retry time as the file's mtime: its age, clamped to
  *     [minimal_backoff_time, maximal_backoff_time]. Mail older than maximal_queue_lifetime
  *     (bounce_queue_lifetime for the null sender) expires after a failed attempt.
  *     At start-up every file left in active/ by a crash goes back to incoming/; recipients already
  *     marked done are never delivered again.
  *     Triggers on public/qmgr: I and W scan incoming, D scans deferred, A ignores deferred time
- *     stamps on the next scan, F is accepted (no dead-destination cache yet).
+ *     stamps on the next scan, F forgets dead destinations and unavailable transports.
+ * CONCURRENCY SCHEDULING
+ *     Each destination starts with a window of TRANSPORT_initial_destination_concurrency deliveries at
+ *     once (slow start). Each delivery that the agent answers without a hop status is positive feedback:
+ *     the window grows by TRANSPORT_destination_concurrency_positive_feedback ("1", "1/4" or
+ *     "1/concurrency") per delivery, while it is below TRANSPORT_destination_concurrency_limit (0: no
+ *     limit) and below the deliveries in progress plus the initial concurrency. A hop status (the agent
+ *     found the destination itself unreachable: smtp(8) when no session with any of its addresses got
+ *     past the recipients) is negative feedback: the window shrinks, never below 1, and
+ *     1/window is added to a failed-cohort count. When that reaches
+ *     TRANSPORT_destination_concurrency_failed_cohort_limit (0: never), the destination is dead for
+ *     minimal_backoff_time: its waiting mail and all new mail for it is deferred without an attempt,
+ *     with "delivery temporarily suspended: " and the agent's reason, and relay=none. A success brings a
+ *     dead destination back at once; so does the end of the period, or the F trigger. A destination with
+ *     nothing to do is forgotten, and starts again from the initial concurrency.
+ *     With TRANSPORT_destination_rate_delay above 0, deliveries to one destination are one at a time with
+ *     that pause after each. A TRANSPORT_ parameter that is not set falls back to the default_ one
+ *     (initial_destination_concurrency for the initial concurrency).
  * SECURITY
  *     Not security sensitive: never reads message content. Runs as mail_owner.
  * DIAGNOSTICS
  *     "ID: from=<s>, size=N, nrcpt=M (queue active)", "ID: removed", "status=expired" lines;
- *     a transport without an agent defers its mail with "mail transport unavailable".
+ *     a transport without an agent defers its mail with "mail transport unavailable"; mail for a dead
+ *     destination is logged "status=deferred (delivery temporarily suspended: REASON)".
+ *     "NAME: ignoring malformed or unreasonable feedback: VALUE" for a bad feedback setting.
  * BUGS
  *     No non-delivery notifications yet: bounced and expired recipients are logged, not returned
- *     to the sender. No slow-start concurrency feedback or dead-destination cache.
+ *     to the sender. Mail deferred for a dead destination is logged by qmgr itself, where Postfix hands
+ *     it to the retry service (postfix/error). No preemptive scheduling (delivery slots), no
+ *     TRANSPORT_transport_rate_delay, no destination_concurrency_feedback_debug, and a message flushed
+ *     with postqueue -i does not unthrottle its destination.
  * CONFIGURATION PARAMETERS
  *     qmgr_message_active_limit (20000), minimal_backoff_time (300s), maximal_backoff_time (4000s),
  *     queue_run_delay (300s), maximal_queue_lifetime (5d), bounce_queue_lifetime (5d),
+ *     transport_retry_time (60s), recipient_delimiter (empty),
  *     default_destination_concurrency_limit (20), local_destination_concurrency_limit (2),
- *     default_destination_recipient_limit (50), local_destination_recipient_limit (1)
+ *     default_destination_recipient_limit (50), local_destination_recipient_limit (1),
+ *     initial_destination_concurrency (5), default_destination_concurrency_positive_feedback (1),
+ *     default_destination_concurrency_negative_feedback (1),
+ *     default_destination_concurrency_failed_cohort_limit (1), default_destination_rate_delay (0s);
+ *     each of these but the local_ ones also as TRANSPORT_destination_concurrency_limit and so on,
+ *     TRANSPORT_initial_destination_concurrency for initial_destination_concurrency
  * SEE ALSO
- *     trivial-rewrite(8), local(8), cleanup(8), master(8)
+ *     trivial-rewrite(8), local(8), smtp(8), cleanup(8), master(8)
  */
 public final class Qmgr implements TriggerService {
     static final ServiceSpec SPEC = new ServiceSpec("qmgr", List.of(Params.QMGR_MESSAGE_ACTIVE_LIMIT,
             Params.MINIMAL_BACKOFF_TIME, Params.MAXIMAL_BACKOFF_TIME, Params.QUEUE_RUN_DELAY, Params.MAXIMAL_QUEUE_LIFETIME,
             Params.BOUNCE_QUEUE_LIFETIME, Params.DEFAULT_DESTINATION_CONCURRENCY_LIMIT,
             Params.LOCAL_DESTINATION_CONCURRENCY_LIMIT, Params.DEFAULT_DESTINATION_RECIPIENT_LIMIT,
-            Params.LOCAL_DESTINATION_RECIPIENT_LIMIT, Params.TRANSPORT_RETRY_TIME), Set.of(Requirement.SOLITARY));
+            Params.LOCAL_DESTINATION_RECIPIENT_LIMIT, Params.TRANSPORT_RETRY_TIME, Params.RECIPIENT_DELIMITER,
+            Params.INITIAL_DESTINATION_CONCURRENCY, Params.DEFAULT_DESTINATION_CONCURRENCY_POSITIVE_FEEDBACK,
+            Params.DEFAULT_DESTINATION_CONCURRENCY_NEGATIVE_FEEDBACK, Params.DEFAULT_DESTINATION_CONCURRENCY_FAILED_COHORT_LIMIT,
+            Params.DEFAULT_DESTINATION_RATE_DELAY), Set.of(Requirement.SOLITARY));
 
     public static void main(String[] args) {
         ServiceMain.run(args, SPEC, Qmgr::new);
@@ -105,6 +137,7 @@ public final class Qmgr implements TriggerService {
                     case 'I', 'W' -> scanIncoming = true;
                     case 'D' -> scanDeferred = true;
                     case 'A' -> ignoreTime = true;
+                    case 'F' -> active.enableAll();
                     default -> { }
                 }
             }

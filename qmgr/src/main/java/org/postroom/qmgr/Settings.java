@@ -1,38 +1,91 @@
 package org.postroom.qmgr;
 
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.postroom.global.config.ConfigException;
 import org.postroom.global.config.MainCf;
+import org.postroom.global.config.Param;
 import org.postroom.global.config.Params;
+import org.postroom.global.log.Msg;
+import org.postroom.util.Durations;
 
-/** qmgr's configuration, read once (per-transport limits fall back to the default_ ones). */
+/** qmgr's configuration, read once; per-transport settings are read when a transport is first used. */
 record Settings(MainCf cfg, int activeLimit, int maxRecord, Duration minBackoff, Duration maxBackoff,
-                Duration queueRunDelay, Duration queueLifetime, Duration bounceLifetime, Duration transportRetry) {
+                Duration queueRunDelay, Duration queueLifetime, Duration bounceLifetime, Duration transportRetry,
+                String recipientDelimiter, ConcurrentMap<String, Transport> transports) {
+
+    /**
+     * A transport's scheduling settings (qmgr_transport_create()): its destinations' window limits, the
+     * recipients per delivery (0: no limit) and the pause between deliveries to one destination. A rate
+     * delay makes the concurrency limit 1.
+     */
+    record Transport(ConcurrencyWindow.Limits limits, int recipientLimit, Duration rateDelay) {}
 
     static Settings from(MainCf cfg) {
         return new Settings(cfg, cfg.get(Params.QMGR_MESSAGE_ACTIVE_LIMIT), Math.max(cfg.get(Params.LINE_LENGTH_LIMIT), 1024) * 4,
                 cfg.get(Params.MINIMAL_BACKOFF_TIME), cfg.get(Params.MAXIMAL_BACKOFF_TIME), cfg.get(Params.QUEUE_RUN_DELAY),
-                cfg.get(Params.MAXIMAL_QUEUE_LIFETIME), cfg.get(Params.BOUNCE_QUEUE_LIFETIME), cfg.get(Params.TRANSPORT_RETRY_TIME));
+                cfg.get(Params.MAXIMAL_QUEUE_LIFETIME), cfg.get(Params.BOUNCE_QUEUE_LIFETIME), cfg.get(Params.TRANSPORT_RETRY_TIME),
+                cfg.get(Params.RECIPIENT_DELIMITER), new ConcurrentHashMap<>());
     }
 
-    /** {@code <transport>_destination_concurrency_limit}, else default_destination_concurrency_limit. */
-    int concurrencyLimit(String transport) {
-        return perTransport(transport, "_destination_concurrency_limit", Params.DEFAULT_DESTINATION_CONCURRENCY_LIMIT.name());
+    /** The settings of {@code transport}: {@code <transport>_name}, else the default_ parameter (get_mail_conf_int2()). */
+    Transport transport(String transport) {
+        return transports.computeIfAbsent(transport, this::read);
     }
 
-    /** {@code <transport>_destination_recipient_limit}, else default_destination_recipient_limit. */
-    int recipientLimit(String transport) {
-        return perTransport(transport, "_destination_recipient_limit", Params.DEFAULT_DESTINATION_RECIPIENT_LIMIT.name());
+    private Transport read(String t) {
+        int limit = integer(t, "_destination_concurrency_limit", Params.DEFAULT_DESTINATION_CONCURRENCY_LIMIT, 0);
+        int recipients = integer(t, "_destination_recipient_limit", Params.DEFAULT_DESTINATION_RECIPIENT_LIMIT, 0);
+        int initial = integer(t, "_initial_destination_concurrency", Params.INITIAL_DESTINATION_CONCURRENCY, 1);
+        Duration rateDelay = time(t, "_destination_rate_delay", Params.DEFAULT_DESTINATION_RATE_DELAY);
+        if (rateDelay.isPositive()) limit = 1;
+        Feedback positive = feedback(t, "_destination_concurrency_positive_feedback", Params.DEFAULT_DESTINATION_CONCURRENCY_POSITIVE_FEEDBACK);
+        Feedback negative = feedback(t, "_destination_concurrency_negative_feedback", Params.DEFAULT_DESTINATION_CONCURRENCY_NEGATIVE_FEEDBACK);
+        int cohorts = integer(t, "_destination_concurrency_failed_cohort_limit", Params.DEFAULT_DESTINATION_CONCURRENCY_FAILED_COHORT_LIMIT, 0);
+        return new Transport(new ConcurrencyWindow.Limits(initial, limit, positive, negative, cohorts), recipients, rateDelay);
     }
 
-    private int perTransport(String transport, String suffix, String fallback) {
-        String v = cfg.get(transport + suffix);
-        if (v.isEmpty()) v = cfg.get(fallback);
-        try {
-            int n = Integer.parseInt(v.strip());
-            return n <= 0 ? Integer.MAX_VALUE : n;
-        } catch (NumberFormatException e) {
-            throw new org.postroom.global.config.ConfigException(cfg.where(transport + suffix) + ": " + transport + suffix
-                    + ": bad numerical configuration: " + v);
+    /** The per-transport value as text, or null when only the default_ parameter applies. */
+    private String own(String name) {
+        return cfg.raw(name) == null ? null : cfg.get(name);
+    }
+
+    private int integer(String t, String suffix, Param<Integer> fallback, int min) {
+        String name = t + suffix;
+        String v = own(name);
+        int n;
+        if (v == null) {
+            name = fallback.name();
+            n = cfg.get(fallback);
+        } else {
+            try {
+                n = Integer.parseInt(v.strip());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(cfg.where(name) + ": bad numerical configuration: " + name + " = " + v);
+            }
         }
+        if (n < min) throw new ConfigException(cfg.where(name) + ": invalid " + name + " parameter value " + n + " < " + min);
+        return n;
+    }
+
+    private Duration time(String t, String suffix, Param<Duration> fallback) {
+        String name = t + suffix;
+        String v = own(name);
+        if (v == null) return cfg.get(fallback);
+        try {
+            Duration d = Durations.parse(v, 's');
+            if (d.isNegative()) throw new IllegalArgumentException("negative");
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(cfg.where(name) + ": parameter " + name + ": bad time value or unit: " + v);
+        }
+    }
+
+    private Feedback feedback(String t, String suffix, Param<String> fallback) {
+        String name = t + suffix;
+        String v = own(name);
+        String def = cfg.get(fallback);
+        return Feedback.parse(v == null ? def : v, name, fallback.name(), def, Msg::warn);
     }
 }
