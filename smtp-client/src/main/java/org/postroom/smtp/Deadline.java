@@ -48,26 +48,32 @@ final class Deadline {
         return expired;
     }
 
+    /** One blocking read or write. */
+    @FunctionalInterface
+    private interface Io<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code op} with the watchdog armed for the current timeout. */
+    private <T> T timed(Io<T> op) throws IOException {
+        ScheduledFuture<?> f = arm();
+        try {
+            return op.run();
+        } finally {
+            f.cancel(false);
+        }
+    }
+
     InputStream in(InputStream raw) {
         return new FilterInputStream(raw) {
             @Override
             public int read() throws IOException {
-                ScheduledFuture<?> f = arm();
-                try {
-                    return in.read();
-                } finally {
-                    f.cancel(false);
-                }
+                return timed(in::read);
             }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                ScheduledFuture<?> f = arm();
-                try {
-                    return in.read(b, off, len);
-                } finally {
-                    f.cancel(false);
-                }
+                return timed(() -> in.read(b, off, len));
             }
         };
     }
@@ -81,22 +87,18 @@ final class Deadline {
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                ScheduledFuture<?> f = arm();
-                try {
+                timed(() -> {
                     out.write(b, off, len);
-                } finally {
-                    f.cancel(false);
-                }
+                    return null;
+                });
             }
 
             @Override
             public void flush() throws IOException {
-                ScheduledFuture<?> f = arm();
-                try {
+                timed(() -> {
                     out.flush();
-                } finally {
-                    f.cancel(false);
-                }
+                    return null;
+                });
             }
         };
     }

@@ -36,11 +36,14 @@ final class SessionCache {
         reaper.scheduleWithFixedDelay(this::expire, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** Whether this session may go back into the cache after its transaction. */
-    boolean storable(SmtpSession s) {
+    /**
+     * Whether this session may go into the cache once it has carried {@code moreUses} more
+     * transactions (1 before a transaction, to decide whether to send QUIT; 0 after it).
+     */
+    boolean storable(SmtpSession s, int moreUses) {
         if (!s.reusable()) return false;
         if (s.ageNanos() >= cfg.reuseTimeLimit().toNanos()) return false;
-        return cfg.reuseCountLimit() <= 0 || s.uses < cfg.reuseCountLimit();
+        return cfg.reuseCountLimit() <= 0 || s.uses + moreUses < cfg.reuseCountLimit();
     }
 
     /** Stores an idle session; {@code destLabel} may be null (endpoint only). */

@@ -337,14 +337,13 @@ public final class Smtp implements ConnectionService {
             if (st.ok()) return s;
             p.quit();
             s.close();
-            at.sessions++;
             long age = System.currentTimeMillis() - at.req.arrivalTime();
             if (st.plaintextRetry() && creds.isEmpty() && age >= cfg.minBackoff().toMillis()) {
                 Msg.info(at.req.queueId() + ": " + st.text());
                 skipTls = true;
-                at.sessions--;
                 continue;
             }
+            at.sessions++;
             Verdict v = st.permanent() ? Verdict.bounce(st.dsn(), st.text()) : Verdict.defer(st.dsn(), st.text());
             at.lastError = v;
             at.lastThrottle = st.throttle();
@@ -364,8 +363,7 @@ public final class Smtp implements ConnectionService {
         List<Integer> idx = at.open();
         List<DeliverRequest.Recipient> batch = new ArrayList<>();
         for (int i : idx) batch.add(at.rcpts.get(i));
-        boolean keep = keepWanted && s.reusable() && s.ageNanos() < cfg.cache().reuseTimeLimit().toNanos()
-                && (cfg.cache().reuseCountLimit() <= 0 || s.uses + 1 < cfg.cache().reuseCountLimit());
+        boolean keep = keepWanted && cache.storable(s, 1);
         long connectedAt = clock.millis();
         SmtpProto.Result r = new SmtpProto(cfg, s).transaction(at.req, at.msg, batch, keep);
         Set<String> softTexts = new LinkedHashSet<>();
@@ -375,13 +373,9 @@ public final class Smtp implements ConnectionService {
             at.relay[i] = s.endpoint.relay();
             at.connUse[i] = s.uses >= 2 ? s.uses : 0;
             at.connected[i] = connectedAt;
-            if (v.outcome() == DeliveryStatus.Outcome.DEFERRED && !isFinal) {
-                softTexts.add(v.text());
-                at.lastError = v;
-            } else {
-                at.result[i] = v;
-            }
             if (v.outcome() == DeliveryStatus.Outcome.DEFERRED) at.lastError = v;
+            if (v.outcome() == DeliveryStatus.Outcome.DEFERRED && !isFinal) softTexts.add(v.text());
+            else at.result[i] = v;
         }
         for (String t : softTexts) Msg.info(at.req.queueId() + ": " + t);
         if (r.broken()) {
@@ -389,7 +383,7 @@ public final class Smtp implements ConnectionService {
         } else {
             at.completedSession = true;
         }
-        if (keep && !r.broken() && s.reusable() && cache.storable(s)) {
+        if (keep && !r.broken() && cache.storable(s, 0)) {
             cache.put(s, at.firstGood ? at.destLabel : null);
             at.firstGood = false;
         } else {

@@ -161,9 +161,8 @@ final class SmtpSasl {
                     return b64(c.user() + " " + HexFormat.of().formatHex(mac.doFinal(ch)));
                 }
                 default -> {
-                    // PLAIN sent everything on the AUTH line; an empty challenge gets the response again
-                    if (step == 1 || (step == 2 && ch.length == 0 && initial() != null)) return b64("\0" + c.user() + "\0" + c.password());
-                    return null;
+                    // PLAIN: the response, once, to the server that did not take it on the AUTH line
+                    return step <= 2 ? b64("\0" + c.user() + "\0" + c.password()) : null;
                 }
             }
         }

@@ -301,7 +301,7 @@ final class SmtpTls {
     /** No NULL, export, anonymous, RC4, DES/3DES or MD5 suites (Postfix's "medium" grade and better). */
     static boolean acceptableCipher(String suite) {
         String u = suite.toUpperCase(Locale.ROOT);
-        return !(u.contains("_NULL_") || u.contains("EXPORT") || u.contains("_anon_".toUpperCase(Locale.ROOT)) || u.contains("RC4")
+        return !(u.contains("_NULL_") || u.contains("EXPORT") || u.contains("_ANON_") || u.contains("RC4")
                 || u.contains("_DES") || u.contains("3DES") || u.endsWith("_MD5") || u.contains("SCSV"));
     }
 
