@@ -40,6 +40,9 @@ final class MiniSink implements AutoCloseable {
         });
     }
 
+    /** A script reply to STARTTLS: "220", then bytes that are not TLS once the client starts its handshake. */
+    static final String BROKEN_TLS = "220 2.0.0 Ready to start TLS\0broken";
+
     static String normal(String line) {
         if (line.isEmpty()) return "220 sink ESMTP";
         String u = line.toUpperCase(java.util.Locale.ROOT);
@@ -74,6 +77,14 @@ final class MiniSink implements AutoCloseable {
                 if (u.startsWith("MAIL")) rcptOk = false;
                 if (u.startsWith("RCPT") && reply != null && reply.startsWith("250")) rcptOk = true;
                 if (reply == null) continue;
+                if (reply.equals(BROKEN_TLS)) {
+                    out.write("220 2.0.0 Ready to start TLS\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    in.read(); // the client's hello has begun
+                    out.write("this is not TLS\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    return;
+                }
                 if (reply.startsWith("354")) data = true;
                 out.write((reply + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();

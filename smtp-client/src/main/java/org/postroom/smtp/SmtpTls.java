@@ -424,8 +424,12 @@ final class SmtpTls {
                 for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                     out.add(new TrustAnchor((X509Certificate) c, null));
                 }
+            } catch (java.nio.file.AccessDeniedException e) {
+                warn.accept("cannot load Certificate Authority data from " + f + ": Permission denied");
+            } catch (java.nio.file.NoSuchFileException e) {
+                warn.accept("cannot load Certificate Authority data from " + f + ": No such file or directory");
             } catch (IOException | GeneralSecurityException e) {
-                warn.accept("cannot load CA certificates from " + f + ": " + e.getMessage());
+                warn.accept("cannot load Certificate Authority data from " + f + ": " + e.getMessage());
             }
         }
         return out;
