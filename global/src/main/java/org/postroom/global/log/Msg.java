@@ -63,10 +63,12 @@ public final class Msg {
                 System.err.println(program + ": warning: cannot open maillog_file " + maillogFile + ": " + e.getMessage());
             }
         }
+        JulHandler.install();
     }
 
     public static void setVerbose(boolean v) {
         verbose = v;
+        JulHandler.install();
     }
 
     public static boolean verbose() {
