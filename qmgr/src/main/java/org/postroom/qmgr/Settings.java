@@ -22,7 +22,29 @@ record Settings(MainCf cfg, int activeLimit, int maxRecord, Duration minBackoff,
      */
     record Transport(ConcurrencyWindow.Limits limits, int recipientLimit, Duration rateDelay) {}
 
+    /** The per-transport parameter names, as suffixes of "TRANSPORT". */
+    private static final java.util.List<String> SUFFIXES = java.util.List.of("_destination_concurrency_limit",
+            "_destination_recipient_limit", "_initial_destination_concurrency", "_destination_rate_delay",
+            "_destination_concurrency_positive_feedback", "_destination_concurrency_negative_feedback",
+            "_destination_concurrency_failed_cohort_limit");
+
+    /**
+     * Reads qmgr's settings. Every TRANSPORT_x parameter set in main.cf is checked now, so that a bad
+     * value stops qmgr at start-up with file:line, rather than when the first message for that
+     * transport arrives (Postfix's qmgr dies then; ours would lose its scheduler thread).
+     */
     static Settings from(MainCf cfg) {
+        Settings s = create(cfg);
+        for (String name : cfg.settings().keySet()) {
+            for (String suffix : SUFFIXES) {
+                String transport = name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : "";
+                if (!transport.isEmpty() && !transport.equals("default")) s.transport(transport);
+            }
+        }
+        return s;
+    }
+
+    private static Settings create(MainCf cfg) {
         return new Settings(cfg, cfg.get(Params.QMGR_MESSAGE_ACTIVE_LIMIT), Math.max(cfg.get(Params.LINE_LENGTH_LIMIT), 1024) * 4,
                 cfg.get(Params.MINIMAL_BACKOFF_TIME), cfg.get(Params.MAXIMAL_BACKOFF_TIME), cfg.get(Params.QUEUE_RUN_DELAY),
                 cfg.get(Params.MAXIMAL_QUEUE_LIFETIME), cfg.get(Params.BOUNCE_QUEUE_LIFETIME), cfg.get(Params.TRANSPORT_RETRY_TIME),

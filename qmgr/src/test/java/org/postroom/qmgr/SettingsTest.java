@@ -52,6 +52,14 @@ class SettingsTest {
     }
 
     @Test
+    void aBadTransportValueStopsStartUp() {
+        ConfigException e = assertThrows(ConfigException.class, () -> settings("relay_destination_recipient_limit = lots\n"));
+        assertEquals("/etc/postroom/main.cf:1: bad numerical configuration: relay_destination_recipient_limit = lots", e.getMessage());
+        // "initial_destination_concurrency" itself is a main parameter, not a transport's
+        assertEquals(7, settings("initial_destination_concurrency = 7\n").transport("smtp").limits().initial());
+    }
+
+    @Test
     void badValuesAreFatalAsInPostfix() {
         ConfigException e = assertThrows(ConfigException.class, () -> settings("smtp_initial_destination_concurrency = 0\n").transport("smtp"));
         assertEquals("/etc/postroom/main.cf:1: invalid smtp_initial_destination_concurrency parameter value 0 < 1", e.getMessage());
