@@ -137,7 +137,7 @@ public final class Cleanup implements ConnectionService {
             CleanupStatus status = tx.run(new RecordReader(client.in()));
             if (status.ok()) {
                 try {
-                    writer.complete(tx.contentLength(), tx.dataOffset(), tx.recipients());
+                    writer.complete(tx.contentLength(), tx.dataOffset(), tx.recipients(), tx.sendopts());
                     MailQueue.markReady(e.path());
                     ch.force(true);
                     MailQueue.syncDirectory(e.path().getParent());

@@ -43,6 +43,13 @@ final class CleanupTransaction {
 
     private String context = "local";
     private String sender = null;
+    /** sendopts.h: SMTPUTF8 requested by the client, and UTF-8 found in a header or the sender. */
+    static final int SMTPUTF8_REQUESTED = 1;
+    static final int SMTPUTF8_HEADER = 2;
+    static final int SMTPUTF8_SENDER = 4;
+    private int sendopts;
+    private int dsnNotify;
+    private String dsnOrcpt = "";
     private String fullName = "";
     private long arrivalSeconds = Instant.now().getEpochSecond();
     private boolean createTimeSeen;
@@ -109,7 +116,7 @@ final class CleanupTransaction {
                     String a = r.text();
                     if (a.startsWith("rewrite_context=")) context = a.substring("rewrite_context=".length()).equals("remote") ? "remote" : "local";
                     if (a.startsWith("create_time=")) createTimeSeen = true;
-                    out.put(RecordType.ATTR, r.data());
+                    if (!dsnAttribute(a)) out.put(RecordType.ATTR, r.data());
                 }
                 case FULL -> {
                     fullName = r.text();
@@ -119,6 +126,7 @@ final class CleanupTransaction {
                     noNul(r);
                     if (!createTimeSeen) out.attr("create_time", Long.toString(arrivalSeconds));
                     sender = addresses.sender(context, r.text());
+                    if ((sendopts & SMTPUTF8_REQUESTED) != 0 && !ascii(sender)) sendopts |= SMTPUTF8_SENDER;
                     out.put(RecordType.FROM, sender);
                 }
                 case ORCP -> pendingOrig = noNul(r);
@@ -144,12 +152,80 @@ final class CleanupTransaction {
         return r.text();
     }
 
+    /**
+     * The DSN and SMTPUTF8 attributes of the envelope (cleanup_envelope.c): "notify_flags" and
+     * "dsn_orig_rcpt" belong to the next recipient and are written before each address it expands to;
+     * "envelope_id" (printable text) and "ret_flags" (1 FULL, 2 HDRS) are kept; "sendopts" goes into the
+     * size record. A malformed value rejects the message, as in Postfix. True when consumed here.
+     */
+    private boolean dsnAttribute(String a) throws RecordException {
+        int eq = a.indexOf('=');
+        String name = eq < 0 ? a : a.substring(0, eq);
+        String value = eq < 0 ? "" : a.substring(eq + 1);
+        switch (name) {
+            case "notify_flags" -> {
+                int n = number(value);
+                if (n <= 0 || n > 15 || ((n & 1) != 0 && n != 1)) {
+                    org.postroom.global.log.Msg.warn("ignoring malformed DSN notify record <" + value + ">");
+                } else {
+                    dsnNotify = n;
+                }
+                return true;
+            }
+            case "dsn_orig_rcpt" -> {
+                dsnOrcpt = value;
+                return true;
+            }
+            case "envelope_id" -> {
+                for (int i = 0; i < value.length(); i++) {
+                    char c = value.charAt(i);
+                    if (c < 0x20 && c != '\t' || c >= 0x7f) throw new RecordException("bad DSN envelope ID record");
+                }
+                return false;
+            }
+            case "ret_flags" -> {
+                int n = number(value);
+                if (n != 1 && n != 2) throw new RecordException("bad DSN RET record <" + value + ">");
+                return false;
+            }
+            case "sendopts" -> {
+                sendopts = number(value) & SMTPUTF8_REQUESTED;
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private static int number(String v) throws RecordException {
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new RecordException("bad number <" + v + ">");
+        }
+    }
+
+    static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) return false;
+        return true;
+    }
+
+    /** The SMTPUTF8 bits for the size record: requested, and found in the sender or a header. */
+    int sendopts() {
+        return sendopts;
+    }
+
     private void recipient(String orig, String raw) throws IOException {
         for (String a : addresses.recipients(context, orig, raw)) {
+            if (dsnNotify != 0) out.attr("notify_flags", Integer.toString(dsnNotify));
+            if (!dsnOrcpt.isEmpty()) out.attr("dsn_orig_rcpt", dsnOrcpt);
             out.put(RecordType.ORCP, orig != null ? orig : raw);
             out.put(RecordType.RCPT, a);
             recipients++;
         }
+        dsnNotify = 0;
+        dsnOrcpt = "";
     }
 
     /*
@@ -219,6 +295,14 @@ final class CleanupTransaction {
         if (header.isEmpty()) return;
         byte[] raw = header.bytes();
         header.clear();
+        if ((sendopts & SMTPUTF8_REQUESTED) != 0 && (sendopts & SMTPUTF8_HEADER) == 0) {
+            for (byte b : raw) {
+                if (b < 0) {
+                    sendopts |= SMTPUTF8_HEADER;
+                    break;
+                }
+            }
+        }
         String logical = new String(raw, StandardCharsets.UTF_8);
         if (!h.accept(logical, s.dropHeaders())) return;
         String rewritten = context.equals("local") ? addresses.header(logical) : logical;
@@ -296,7 +380,9 @@ final class CleanupTransaction {
                     recipient(pendingOrig, noNul(r));
                     pendingOrig = null;
                 }
-                case ATTR -> out.put(RecordType.ATTR, r.data());
+                case ATTR -> {
+                    if (!dsnAttribute(r.text())) out.put(RecordType.ATTR, r.data());
+                }
                 case END -> {
                     out.put(RecordType.END, new byte[0]);
                     return;

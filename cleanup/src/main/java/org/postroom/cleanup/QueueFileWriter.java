@@ -25,21 +25,22 @@ final class QueueFileWriter {
         this.channel = channel;
         this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 65536);
         this.records = new RecordWriter(out);
-        records.put(RecordType.SIZE, size(0, 0, 0));
+        records.put(RecordType.SIZE, size(0, 0, 0, 0));
     }
 
     RecordWriter records() {
         return records;
     }
 
-    static String size(long contentLength, long dataOffset, int recipients) {
-        return String.format(SIZE_FORMAT, contentLength, dataOffset, recipients, 0, contentLength, 0);
+    /** The size record: content length, data offset, recipient count, qmgr options, content length, sendopts. */
+    static String size(long contentLength, long dataOffset, int recipients, int sendopts) {
+        return String.format(SIZE_FORMAT, contentLength, dataOffset, recipients, 0, contentLength, sendopts);
     }
 
     /** Flushes, rewrites the SIZE record in place and forces everything to disk. */
-    void complete(long contentLength, long dataOffset, int recipients) throws IOException {
+    void complete(long contentLength, long dataOffset, int recipients, int sendopts) throws IOException {
         out.flush();
-        byte[] c = size(contentLength, dataOffset, recipients).getBytes(StandardCharsets.US_ASCII);
+        byte[] c = size(contentLength, dataOffset, recipients, sendopts).getBytes(StandardCharsets.US_ASCII);
         // type byte + one length byte (95 < 128) precede the data
         channel.write(ByteBuffer.wrap(c), 2);
         channel.force(true);

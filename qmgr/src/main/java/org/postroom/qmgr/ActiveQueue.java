@@ -170,7 +170,7 @@ final class ActiveQueue {
             String queueName = DestinationQueue.queueName(rr.transport(), rr.nexthop(), rr.recipient(), limit, s.recipientDelimiter());
             String key = rr.transport() + "\0" + queueName;
             Batch b = batches.computeIfAbsent(key, k -> new Batch(rr.transport(), queueName, rr.nexthop(), new ArrayList<>()));
-            b.recipients().add(new QueuedMessage.Recipient(r.offset(), r.original(), rr.recipient()));
+            b.recipients().add(r.withAddress(rr.recipient()));
             if (limit > 0 && b.recipients().size() >= limit) {
                 ready.add(b);
                 batches.remove(key);
@@ -259,9 +259,16 @@ final class ActiveQueue {
                     return Scheduler.Result.NO_ANSWER;
                 }
                 List<DeliverRequest.Recipient> rs = b.recipients().stream()
-                        .map(r -> new DeliverRequest.Recipient(r.offset(), r.original(), r.address())).toList();
+                        .map(r -> new DeliverRequest.Recipient(r.offset(), r.original(), r.address(), r.dsnOrcpt(), r.dsnNotify())).toList();
+                // qmgr_deliver.c: a UTF-8 recipient in this request makes SMTPUTF8 a requirement, when it was requested
+                int sendopts = m.sendopts();
+                if ((sendopts & DeliverRequest.SMTPUTF8_REQUESTED) != 0
+                        && rs.stream().anyMatch(r -> !r.address().chars().allMatch(c -> c < 0x80))) {
+                    sendopts |= DeliverRequest.SMTPUTF8_RECIPIENT;
+                }
                 DeliverRequest req = new DeliverRequest(QueueName.ACTIVE, m.id(), m.dataOffset(), m.size(), b.nexthop(),
-                        m.encoding(), m.sender(), m.arrivalMillis(), activeAt, m.clientName(), m.clientAddress(), rs);
+                        m.encoding(), m.sender(), m.arrivalMillis(), activeAt, m.clientName(), m.clientAddress(), rs,
+                        m.dsnEnvid(), m.dsnRet(), sendopts);
                 DeliveryReply reply = deliverer.deliver(b.transport(), req);
                 for (QueuedMessage.Recipient r : b.recipients()) {
                     DeliveryStatus st = reply.recipients().stream().filter(x -> x.offset() == r.offset()).findFirst().orElse(null);

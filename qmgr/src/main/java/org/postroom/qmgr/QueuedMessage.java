@@ -19,15 +19,21 @@ import org.postroom.global.record.RecordType;
  * the content. Recipients already marked done (D) are skipped, so a crash never delivers them twice.
  */
 record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createSeconds, long dataOffset, long size,
-                     int totalRecipients, String clientName, String clientAddress, String encoding, List<Recipient> recipients) {
+                     int totalRecipients, String clientName, String clientAddress, String encoding, List<Recipient> recipients,
+                     String dsnEnvid, int dsnRet, int sendopts) {
 
-    /** A recipient still to be delivered. */
-    record Recipient(long offset, String original, String address) {}
+    /** A recipient still to be delivered, with its DSN ORCPT ("type;address" or "") and NOTIFY bits (0: none given). */
+    record Recipient(long offset, String original, String address, String dsnOrcpt, int dsnNotify) {
+        Recipient withAddress(String a) {
+            return new Recipient(offset, original, a, dsnOrcpt, dsnNotify);
+        }
+    }
 
     static QueuedMessage load(QueueId id, Path file, int maxRecord) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             RecordReader r = new RecordReader(new BufferedInputStream(Channels.newInputStream(ch), 16384));
-            String sender = null, clientName = "", clientAddr = "", encoding = "";
+            String sender = null, clientName = "", clientAddr = "", encoding = "", envid = "", orcpt = "";
+            int ret = 0, sendopts = 0, notify = 0;
             long arrival = -1, create = -1, dataOffset = -1, size = 0, contentLength = -1;
             int total = 0;
             List<Recipient> rcpts = new ArrayList<>();
@@ -42,6 +48,7 @@ record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createS
                             contentLength = Long.parseLong(f[0]);
                             dataOffset = Long.parseLong(f[1]);
                             size = contentLength;
+                            if (f.length > 5) sendopts = Integer.parseInt(f[5]);
                         } catch (RuntimeException e) {
                             throw new RecordException("bad size record");
                         }
@@ -60,17 +67,25 @@ record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createS
                         else if (a.startsWith("log_client_name=")) clientName = a.substring(16);
                         else if (a.startsWith("log_client_address=")) clientAddr = a.substring(19);
                         else if (a.startsWith("encoding=")) encoding = a.substring(9);
+                        else if (a.startsWith("envelope_id=")) envid = a.substring(12);
+                        else if (a.startsWith("ret_flags=")) ret = (int) parse(a.substring(10));
+                        else if (a.startsWith("notify_flags=")) notify = (int) parse(a.substring(13));
+                        else if (a.startsWith("dsn_orig_rcpt=")) orcpt = a.substring(14);
                     }
                     case FROM -> sender = rec.text();
                     case ORCP -> orig = rec.text();
                     case RCPT -> {
                         total++;
-                        rcpts.add(new Recipient(rec.offset(), orig == null ? rec.text() : orig, rec.text()));
+                        rcpts.add(new Recipient(rec.offset(), orig == null ? rec.text() : orig, rec.text(), orcpt, notify));
                         orig = null;
+                        orcpt = "";
+                        notify = 0;
                     }
                     case DONE, DRCP -> {
                         total++;
                         orig = null;
+                        orcpt = "";
+                        notify = 0;
                     }
                     case MESG -> {
                         if (dataOffset < 0 || contentLength < 0) throw new RecordException("no size record");
@@ -83,7 +98,8 @@ record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createS
                         if (sender == null) throw new RecordException("no sender record");
                         if (arrival < 0) throw new RecordException("no arrival time");
                         if (create < 0) create = arrival / 1000;
-                        return new QueuedMessage(id, sender, arrival, create, dataOffset, size, total, clientName, clientAddr, encoding, rcpts);
+                        return new QueuedMessage(id, sender, arrival, create, dataOffset, size, total, clientName, clientAddr, encoding, rcpts,
+                                envid, ret, sendopts);
                     }
                     default -> { }
                 }

@@ -72,10 +72,14 @@ import org.postroom.util.Printable;
  *     cipher ..." per handshake.
  *     When no session with any address got past the recipients, or DNS failed temporarily, the reply
  *     to qmgr(8) carries a hop status: the destination is at fault, and qmgr(8) throttles it.
+ *     To a server that offers DSN it passes on the client's ENVID, RET, NOTIFY and ORCPT (ORCPT made
+ *     from the original recipient when the client gave none); SMTPUTF8 when the sender asked for it
+ *     and the server offers it. A message that needs SMTPUTF8 (asked for, and a UTF-8 sender,
+ *     recipient or header) is not sent to a server without it: "message requires SMTPUTF8, but no
+ *     server was found that supports SMTPUTF8", a bounce (5.6.7) at the last server.
  * BUGS
- *     Not built yet (issue 8): DANE (dane is treated as may, dane-only as encrypt), fingerprint, client
- *     certificates, SMTPUTF8 and the DSN NOTIFY/RET/ENVID parameters (the queue file does not keep
- *     them yet), smtp_generic_maps, smtp_header_checks, XFORWARD.
+ *     Not built yet: DANE (dane is treated as may, dane-only as encrypt), fingerprint, client
+ *     certificates, smtp_generic_maps, smtp_header_checks, XFORWARD.
  * CONFIGURATION PARAMETERS
  *     smtp_helo_name ($myhostname), smtp_connect_timeout (30s), smtp_helo_timeout (300s),
  *     smtp_starttls_timeout (300s), smtp_mail_timeout (300s), smtp_rcpt_timeout (300s),
@@ -363,8 +367,24 @@ public final class Smtp implements ConnectionService {
         List<Integer> idx = at.open();
         List<DeliverRequest.Recipient> batch = new ArrayList<>();
         for (int i : idx) batch.add(at.rcpts.get(i));
-        boolean keep = keepWanted && cache.storable(s, 1);
         long connectedAt = clock.millis();
+        if (at.req.requiresSmtputf8() && !s.features.smtputf8()) {
+            // smtp_helo(): DELIVERY_REQUIRES_SMTPUTF8 and not offered; soft while another server may be
+            // tried, a bounce at the last one; this session is not cached for this message
+            String text = "message requires SMTPUTF8, but no server was found that supports SMTPUTF8. "
+                    + "The last attempted server was " + s.endpoint.namaddr();
+            for (int i : idx) {
+                at.relay[i] = s.endpoint.relay();
+                at.connected[i] = connectedAt;
+                if (isFinal) at.result[i] = Verdict.bounce("5.6.7", text);
+            }
+            at.lastError = Verdict.defer("4.6.7", text);
+            if (!isFinal) Msg.info(at.req.queueId() + ": " + text);
+            new SmtpProto(cfg, s).quit();
+            s.close();
+            return;
+        }
+        boolean keep = keepWanted && cache.storable(s, 1);
         SmtpProto.Result r = new SmtpProto(cfg, s).transaction(at.req, at.msg, batch, keep);
         Set<String> softTexts = new LinkedHashSet<>();
         for (int k = 0; k < idx.size(); k++) {

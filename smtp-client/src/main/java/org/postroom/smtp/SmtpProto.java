@@ -265,6 +265,14 @@ final class SmtpProto {
                 if (req.encoding().equalsIgnoreCase("8bit")) mail.append(" BODY=8BITMIME");
                 else if (req.encoding().equalsIgnoreCase("7bit")) mail.append(" BODY=7BIT");
             }
+            if (f.dsn()) {
+                if (!req.dsnEnvid().isEmpty()) mail.append(" ENVID=").append(xtext(req.dsnEnvid()));
+                if (req.dsnRet() == 1) mail.append(" RET=FULL");
+                else if (req.dsnRet() == 2) mail.append(" RET=HDRS");
+            }
+            // SMTPUTF8 only when the sender asked for it; without the server's support the message has
+            // been found not to need it (Smtp checks DELIVERY_REQUIRES_SMTPUTF8 before the transaction)
+            if (f.smtputf8() && (req.sendopts() & DeliverRequest.SMTPUTF8_REQUESTED) != 0) mail.append(" SMTPUTF8");
             List<String> commands = new ArrayList<>();
             List<Duration> timeouts = new ArrayList<>();
             List<String> stages = new ArrayList<>();
@@ -274,8 +282,9 @@ final class SmtpProto {
             for (DeliverRequest.Recipient r : batch) {
                 StringBuilder rc = new StringBuilder("RCPT TO:<").append(quote(r.address())).append('>');
                 if (f.dsn()) {
-                    String orcpt = r.originalRecipient() == null || r.originalRecipient().isEmpty() ? r.address() : r.originalRecipient();
-                    rc.append(" ORCPT=rfc822;").append(xtext(orcpt));
+                    String orcpt = orcpt(req, r);
+                    if (!orcpt.isEmpty()) rc.append(" ORCPT=").append(orcpt);
+                    if (r.dsnNotify() != 0) rc.append(" NOTIFY=").append(notify(r.dsnNotify()));
                 }
                 commands.add(rc.toString());
                 timeouts.add(cfg.rcptTimeout());
@@ -474,6 +483,46 @@ final class SmtpProto {
             return address;
         }
         return "\"" + local.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" + domain;
+    }
+
+    /**
+     * The ORCPT value (smtp_proto.c): the client's own ORCPT when it gave one, else the original
+     * recipient, as "rfc822;" xtext, or as "utf-8;" uxtext (RFC 6533) for a UTF-8 address of a message
+     * that asked for SMTPUTF8.
+     */
+    static String orcpt(DeliverRequest req, DeliverRequest.Recipient r) {
+        String typeAddr = r.dsnOrcpt();
+        if (typeAddr.isEmpty()) {
+            String orig = r.originalRecipient() == null ? "" : r.originalRecipient();
+            if (orig.isEmpty()) return "";
+            boolean utf8 = (req.sendopts() & (DeliverRequest.SMTPUTF8_REQUESTED | DeliverRequest.SMTPUTF8_DERIVED)) != 0
+                    && !orig.chars().allMatch(c -> c < 0x80);
+            typeAddr = (utf8 ? "utf-8;" : "rfc822;") + quote(orig);
+        }
+        int semi = typeAddr.indexOf(';');
+        String type = typeAddr.substring(0, semi + 1);
+        String addr = typeAddr.substring(semi + 1);
+        return type.equalsIgnoreCase("utf-8;") ? type + uxtext(addr) : type + xtext(addr);
+    }
+
+    /** The NOTIFY keywords for the bits (dsn_mask.c): NEVER alone, else SUCCESS, FAILURE, DELAY in that order. */
+    static String notify(int bits) {
+        if ((bits & 1) != 0) return "NEVER";
+        List<String> w = new ArrayList<>();
+        if ((bits & 2) != 0) w.add("SUCCESS");
+        if ((bits & 4) != 0) w.add("FAILURE");
+        if ((bits & 8) != 0) w.add("DELAY");
+        return String.join(",", w);
+    }
+
+    /** RFC 6533 utf-8-addr-xtext: UTF-8 stays, '+', '=', '\\', controls and space as \\x{HH}. */
+    static String uxtext(String s) {
+        StringBuilder b = new StringBuilder();
+        s.codePoints().forEach(c -> {
+            if (c < 0x21 || c == 0x7f || c == '+' || c == '=' || c == '\\') b.append("\\x{").append(String.format("%02X", c)).append('}');
+            else b.appendCodePoint(c);
+        });
+        return b.toString();
     }
 
     /** RFC 3461 xtext: '+', '=', and octets outside '!'..'~' as +XX. */

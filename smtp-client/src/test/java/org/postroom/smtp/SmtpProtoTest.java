@@ -177,6 +177,35 @@ class SmtpProtoTest {
     }
 
     @Test
+    void dsnParametersAndSmtputf8GoToAServerThatOffersThem() throws Exception {
+        DeliverRequest base = request("8bit", List.of("Subject: t", "", "body"), "x");
+        DeliverRequest req = new DeliverRequest(base.queue(), base.queueId(), base.dataOffset(), base.size(), base.nexthop(), "8bit",
+                base.sender(), 0, 0, "", "", List.of(
+                        new DeliverRequest.Recipient(100, "bob@old.example", "bob@example.net", "rfc822;b+b=o@old.example", 2 | 4),
+                        new DeliverRequest.Recipient(101, "j\u00f6rg@example.net", "j\u00f6rg@example.net", "", 1),
+                        new DeliverRequest.Recipient(102, "carol@example.net", "carol@example.net")),
+                "QQ 1+", 2, DeliverRequest.SMTPUTF8_REQUESTED);
+        Function<String, String> dsnServer = l -> l.startsWith("EHLO")
+                ? "250-mx.example.net\r\n250-DSN\r\n250-SMTPUTF8\r\n250 8BITMIME\r\n" : normal(l);
+        Run r = run(req, dsnServer);
+        assertEquals(List.of(DeliveryStatus.Outcome.SENT, DeliveryStatus.Outcome.SENT, DeliveryStatus.Outcome.SENT), outcomes(r.result()));
+        String wire = r.wire();
+        assertTrue(wire.contains("MAIL FROM:<alice@example.com> BODY=8BITMIME ENVID=QQ+201+2B RET=HDRS SMTPUTF8\n"), wire);
+        assertTrue(wire.contains("RCPT TO:<bob@example.net> ORCPT=rfc822;b+2Bb+3Do@old.example NOTIFY=SUCCESS,FAILURE\n"), wire);
+        // the original recipient as ORCPT; a UTF-8 one as utf-8 uxtext (the wire here is read as ISO-8859-1)
+        String utf8 = new String("RCPT TO:<j\u00f6rg@example.net> ORCPT=utf-8;j\u00f6rg@example.net NOTIFY=NEVER\n"
+                .getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        assertTrue(wire.contains(utf8), wire);
+        assertTrue(wire.contains("RCPT TO:<carol@example.net> ORCPT=rfc822;carol@example.net\n"), wire);
+        // no DSN keyword: none of it
+        Run plain = run(req, SmtpProtoTest::normal);
+        assertTrue(plain.wire().contains("MAIL FROM:<alice@example.com> SIZE=42 BODY=8BITMIME\nRCPT TO:<bob@example.net>\n"), plain.wire());
+        assertEquals("NEVER", SmtpProto.notify(1));
+        assertEquals("SUCCESS,DELAY", SmtpProto.notify(10));
+        assertEquals("a\\x{2B}b\\x{3D}\\x{20}\u00e9", SmtpProto.uxtext("a+b= \u00e9"));
+    }
+
+    @Test
     void eachRecipientGetsItsOwnOutcome() throws Exception {
         Run r = run(request(List.of("b"), "bob@example.net", "bad@example.net", "later@example.net"), SmtpProtoTest::normal);
         assertEquals(List.of(DeliveryStatus.Outcome.SENT, DeliveryStatus.Outcome.BOUNCED, DeliveryStatus.Outcome.DEFERRED), outcomes(r.result()));

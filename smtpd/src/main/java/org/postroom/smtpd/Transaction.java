@@ -63,8 +63,10 @@ final class Transaction {
             for (Map.Entry<String, String> a : attributes) w.attr(a.getKey(), a.getValue());
             w.put(RecordType.FROM, sender);
             if (!params.encoding().isEmpty()) w.attr("encoding", params.encoding());
-            if (params.ret() != 0) w.attr("dsn_ret", Integer.toString(params.ret()));
-            if (!params.envid().isEmpty()) w.attr("dsn_envid", params.envid());
+            // the DSN and SMTPUTF8 attributes under Postfix's names (mail_proto.h), which cleanup(8) keeps
+            if (params.ret() != 0) w.attr("ret_flags", Integer.toString(params.ret()));
+            if (!params.envid().isEmpty()) w.attr("envelope_id", params.envid());
+            if (params.smtputf8()) w.attr("sendopts", "1");
         });
     }
 

@@ -14,6 +14,13 @@ public final class AttrNames {
     public static final String SENDER = "sender";
     public static final String RECIPIENT = "recipient";
     public static final String ORIG_RCPT = "original_recipient";
+    /** DSN (mail_proto.h): the envelope ID, RET (1 FULL, 2 HDRS), per recipient NOTIFY bits and ORCPT "type;address". */
+    public static final String DSN_ENVID = "envelope_id";
+    public static final String DSN_RET = "ret_flags";
+    public static final String DSN_NOTIFY = "notify_flags";
+    public static final String DSN_ORCPT = "dsn_orig_rcpt";
+    /** The SMTPUTF8 bits (sendopts.h): requested, and found in a header, the sender or a recipient. */
+    public static final String SENDOPTS = "sendopts";
     public static final String OFFSET = "offset";
     public static final String ADDRESS = "address";
     public static final String RULE = "rule";

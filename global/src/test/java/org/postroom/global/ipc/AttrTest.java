@@ -43,6 +43,18 @@ class AttrTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         req.writeTo(new AttrWriter(out));
         assertEquals(req, DeliverRequest.readFrom(new AttrReader(new ByteArrayInputStream(out.toByteArray())).read()));
+        // with DSN parameters and SMTPUTF8
+        DeliverRequest dsn = new DeliverRequest(QueueName.ACTIVE, new QueueId("74AB3160019"), 743, 371, "mail.example.com", "8bit",
+                "alice@example.org", 1795288307000L, 1795288308000L, "localhost", "127.0.0.1",
+                List.of(new DeliverRequest.Recipient(274, "bob", "bob@mail.example.com", "rfc822;bob@old.example", 6),
+                        new DeliverRequest.Recipient(310, "carol@x", "carol@mail.example.com")), "QQ314159", 2,
+                DeliverRequest.SMTPUTF8_REQUESTED | DeliverRequest.SMTPUTF8_HEADER);
+        ByteArrayOutputStream o3 = new ByteArrayOutputStream();
+        dsn.writeTo(new AttrWriter(o3));
+        DeliverRequest back = DeliverRequest.readFrom(new AttrReader(new ByteArrayInputStream(o3.toByteArray())).read());
+        assertEquals(dsn, back);
+        assertEquals(0, back.recipients().get(1).dsnNotify());
+        assertEquals(true, back.requiresSmtputf8());
 
         List<DeliveryStatus> st = List.of(DeliveryStatus.sent(274, "2.0.0", "delivered to maildir"),
                 DeliveryStatus.deferred(310, "4.3.0", "mailbox busy"));

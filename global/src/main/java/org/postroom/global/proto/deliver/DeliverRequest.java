@@ -23,13 +23,41 @@ import org.postroom.global.queue.QueueName;
  */
 public record DeliverRequest(QueueName queue, QueueId queueId, long dataOffset, long size, String nexthop,
                              String encoding, String sender, long arrivalTime, long activeTime,
-                             String clientName, String clientAddress, List<Recipient> recipients) {
+                             String clientName, String clientAddress, List<Recipient> recipients,
+                             String dsnEnvid, int dsnRet, int sendopts) {
 
-    /** One recipient: the offset of its R record, the original address as submitted, the address. */
-    public record Recipient(long offset, String originalRecipient, String address) {}
+    /** sendopts bits (sendopts.h): the sender asked for SMTPUTF8; UTF-8 was found in a header, the sender, a recipient. */
+    public static final int SMTPUTF8_REQUESTED = 1;
+    public static final int SMTPUTF8_HEADER = 2;
+    public static final int SMTPUTF8_SENDER = 4;
+    public static final int SMTPUTF8_RECIPIENT = 8;
+    public static final int SMTPUTF8_DERIVED = SMTPUTF8_HEADER | SMTPUTF8_SENDER | SMTPUTF8_RECIPIENT;
+
+    /**
+     * One recipient: the offset of its R record, the original address as submitted, the address, and its
+     * DSN parameters: ORCPT as "type;address" ("" when not given) and the NOTIFY bits (0 when not given).
+     */
+    public record Recipient(long offset, String originalRecipient, String address, String dsnOrcpt, int dsnNotify) {
+        public Recipient(long offset, String originalRecipient, String address) {
+            this(offset, originalRecipient, address, "", 0);
+        }
+    }
 
     public DeliverRequest {
         recipients = List.copyOf(recipients);
+        dsnEnvid = dsnEnvid == null ? "" : dsnEnvid;
+    }
+
+    /** A request without DSN parameters or SMTPUTF8. */
+    public DeliverRequest(QueueName queue, QueueId queueId, long dataOffset, long size, String nexthop, String encoding, String sender,
+                          long arrivalTime, long activeTime, String clientName, String clientAddress, List<Recipient> recipients) {
+        this(queue, queueId, dataOffset, size, nexthop, encoding, sender, arrivalTime, activeTime, clientName, clientAddress,
+                recipients, "", 0, 0);
+    }
+
+    /** DELIVERY_REQUIRES_SMTPUTF8: the sender asked for SMTPUTF8 and the envelope or a header needs it. */
+    public boolean requiresSmtputf8() {
+        return (sendopts & SMTPUTF8_REQUESTED) != 0 && (sendopts & SMTPUTF8_DERIVED) != 0;
     }
 
     public void writeTo(AttrWriter w) throws IOException {
@@ -38,10 +66,11 @@ public record DeliverRequest(QueueName queue, QueueId queueId, long dataOffset, 
                 .attr(AttrNames.NEXTHOP, nexthop).attr(AttrNames.ENCODING, encoding)
                 .attr(AttrNames.SENDER, sender).attr(AttrNames.ARRIVAL_TIME, arrivalTime)
                 .attr(AttrNames.ACTIVE_TIME, activeTime).attr(AttrNames.CLIENT_NAME, clientName)
-                .attr(AttrNames.CLIENT_ADDR, clientAddress).attr(AttrNames.NRCPT, recipients.size());
+                .attr(AttrNames.CLIENT_ADDR, clientAddress).attr(AttrNames.DSN_ENVID, dsnEnvid).attr(AttrNames.DSN_RET, dsnRet)
+                .attr(AttrNames.SENDOPTS, sendopts).attr(AttrNames.NRCPT, recipients.size());
         for (Recipient r : recipients) {
-            w.attr(AttrNames.OFFSET, r.offset()).attr(AttrNames.ORIG_RCPT, r.originalRecipient())
-                    .attr(AttrNames.RECIPIENT, r.address());
+            w.attr(AttrNames.OFFSET, r.offset()).attr(AttrNames.DSN_ORCPT, r.dsnOrcpt()).attr(AttrNames.DSN_NOTIFY, r.dsnNotify())
+                    .attr(AttrNames.ORIG_RCPT, r.originalRecipient()).attr(AttrNames.RECIPIENT, r.address());
         }
         w.end();
     }
@@ -59,15 +88,21 @@ public record DeliverRequest(QueueName queue, QueueId queueId, long dataOffset, 
         List<Recipient> rcpts = new ArrayList<>();
         long offset = -1;
         String orig = null;
+        String orcpt = "";
+        int notify = 0;
         for (Map.Entry<String, String> e : a.entries()) {
             switch (e.getKey()) {
                 case AttrNames.OFFSET -> offset = parseLong(e.getValue());
                 case AttrNames.ORIG_RCPT -> orig = e.getValue();
+                case AttrNames.DSN_ORCPT -> orcpt = e.getValue();
+                case AttrNames.DSN_NOTIFY -> notify = (int) parseLong(e.getValue());
                 case AttrNames.RECIPIENT -> {
                     if (offset < 0 || orig == null) throw new ProtocolException("recipient without offset");
-                    rcpts.add(new Recipient(offset, orig, e.getValue()));
+                    rcpts.add(new Recipient(offset, orig, e.getValue(), orcpt, notify));
                     offset = -1;
                     orig = null;
+                    orcpt = "";
+                    notify = 0;
                 }
                 default -> { }
             }
@@ -76,7 +111,9 @@ public record DeliverRequest(QueueName queue, QueueId queueId, long dataOffset, 
         return new DeliverRequest(q, id, a.requireLong(AttrNames.DATA_OFFSET), a.requireLong(AttrNames.SIZE),
                 a.require(AttrNames.NEXTHOP), a.optional(AttrNames.ENCODING).orElse(""), a.require(AttrNames.SENDER),
                 a.requireLong(AttrNames.ARRIVAL_TIME), a.requireLong(AttrNames.ACTIVE_TIME),
-                a.optional(AttrNames.CLIENT_NAME).orElse(""), a.optional(AttrNames.CLIENT_ADDR).orElse(""), rcpts);
+                a.optional(AttrNames.CLIENT_NAME).orElse(""), a.optional(AttrNames.CLIENT_ADDR).orElse(""), rcpts,
+                a.optional(AttrNames.DSN_ENVID).orElse(""), (int) parseLong(a.optional(AttrNames.DSN_RET).orElse("0")),
+                (int) parseLong(a.optional(AttrNames.SENDOPTS).orElse("0")));
     }
 
     /**
