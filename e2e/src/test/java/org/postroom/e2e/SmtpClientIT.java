@@ -189,6 +189,57 @@ class SmtpClientIT {
     }
 
     @Test
+    void dsnParametersAndSmtputf8ArePassedOn() throws Exception {
+        assumeTrue(MailSystem.isRoot() && PostfixServer.available(), "needs root and Debian's postfix");
+        try (PostfixServer peer = PostfixServer.start(MailSystem.freePort(), "mynetworks = 127.0.0.0/8\n");
+             PostfixServer noUtf8 = PostfixServer.start(MailSystem.freePort(), "mynetworks = 127.0.0.0/8\nsmtputf8_enable = no\n");
+             MailSystem m = MailSystem.create("relayhost = [127.0.0.1]:" + peer.port() + "\n"
+                     + "transport_maps = inline:{ ascii.example=smtp:[127.0.0.1]:" + noUtf8.port() + " }\n")) {
+            m.start();
+            try (RawSmtp c = new RawSmtp(m.port())) {
+                c.reply();
+                c.send("EHLO c.example");
+                assertEquals("250 2.1.0 Ok", c.send("MAIL FROM:<alice@example.com> RET=HDRS ENVID=QQ+2B314 SMTPUTF8"));
+                assertEquals("250 2.1.5 Ok", c.send("RCPT TO:<bob@far.example> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;bob+2Bold@far.example"));
+                assertEquals("250 2.1.5 Ok", c.send("RCPT TO:<carol@far.example> NOTIFY=NEVER"));
+                assertTrue(c.send("DATA").startsWith("354"));
+                c.raw(new String("Subject: Gr\u00fc\u00dfe\r\n\r\nbody\r\n.\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.nio.charset.StandardCharsets.ISO_8859_1));
+                assertTrue(c.reply().startsWith("250 2.0.0 Ok: queued as"));
+                // the same UTF-8 header, to a server without SMTPUTF8
+                assertEquals("250 2.1.0 Ok", c.send("MAIL FROM:<alice@example.com> SMTPUTF8"));
+                assertEquals("250 2.1.5 Ok", c.send("RCPT TO:<dave@ascii.example>"));
+                assertTrue(c.send("DATA").startsWith("354"));
+                c.raw(new String("Subject: Gr\u00fc\u00dfe\r\n\r\nbody\r\n.\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.nio.charset.StandardCharsets.ISO_8859_1));
+                assertTrue(c.reply().startsWith("250 2.0.0 Ok: queued as"));
+                c.send("QUIT");
+            }
+            try {
+                WaitFor.condition("held by the peer", Duration.ofSeconds(30), () -> held(peer) == 1);
+                WaitFor.condition("the SMTPUTF8 verdict", Duration.ofSeconds(30), () -> line(m.log(), "dave@ascii.example").contains("status="));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + m.log() + "\n--- peer:\n" + peer.log(), e);
+            }
+            String env = peer.envelope(peer.held().getFirst());
+            // what the peer's smtpd took from our MAIL and RCPT commands, as its own postcat shows it
+            assertTrue(env.contains("envelope_id=QQ+314"), env);
+            assertTrue(env.contains("ret_flags=2"), env);
+            assertTrue(env.contains("notify_flags=10"), env);
+            assertTrue(env.contains("dsn_orig_rcpt=rfc822;bob+old@far.example"), env);
+            assertTrue(env.contains("notify_flags=1"), env);
+            assertTrue(env.contains("dsn_orig_rcpt=rfc822;carol@far.example"), env);
+            // MAIL FROM ... SMTPUTF8 reached it: bit 1 (requested) in the size record's sendopts field
+            Matcher size = Pattern.compile("message_size:(?:\\s+\\d+){5}\\s+(\\d+)").matcher(env);
+            assertTrue(size.find(), env);
+            assertEquals(1, Integer.parseInt(size.group(1)) & 1, env);
+            assertTrue(line(m.log(), "dave@ascii.example").contains("dsn=5.6.7, status=bounced (message requires SMTPUTF8, but no server "
+                    + "was found that supports SMTPUTF8. The last attempted server was 127.0.0.1[127.0.0.1])"), m.log());
+            assertEquals(0, held(noUtf8));
+        }
+    }
+
+    @Test
     void connectionCacheCarriesManyMessagesOverFewConnections() throws Exception {
         assumeTrue(MailSystem.isRoot() && PostfixServer.available() && LocalDeliveryIT.onPath("smtp-source"),
                 "needs root, Debian's postfix and smtp-source");

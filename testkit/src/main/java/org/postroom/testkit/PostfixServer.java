@@ -105,6 +105,11 @@ public final class PostfixServer implements AutoCloseable {
         return run(List.of("postcat", "-c", root.resolve("etc").toString(), "-bq", queueId));
     }
 
+    /** A held message's envelope as postcat -e prints it (sender, recipients, DSN attributes). */
+    public String envelope(String queueId) throws IOException {
+        return run(List.of("postcat", "-c", root.resolve("etc").toString(), "-eq", queueId));
+    }
+
     /** A held message's primary headers as postcat -h prints them. */
     public String headers(String queueId) throws IOException {
         return run(List.of("postcat", "-c", root.resolve("etc").toString(), "-hq", queueId));
