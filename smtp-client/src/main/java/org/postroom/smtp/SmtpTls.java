@@ -38,6 +38,7 @@ import org.postroom.global.config.Params;
 import org.postroom.global.table.Table;
 import org.postroom.global.table.TableException;
 import org.postroom.global.table.Tables;
+import org.postroom.global.tls.TlsProtocols;
 
 /**
  * The STARTTLS client (tls_client.c, smtp_tls_policy.c) on JDK TLS. The security level comes from
@@ -138,36 +139,9 @@ final class SmtpTls {
         };
     }
 
-    /** A protocols value (">=TLSv1.2", "<=TLSv1.3", "TLSv1.2, TLSv1.3", "!SSLv3, !TLSv1") as JDK protocol names. */
+    /** A protocols value as JDK protocol names (TlsProtocols.parse). */
     static List<String> protocols(String spec) {
-        List<String> known = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
-        String v = spec.strip();
-        if (v.isEmpty()) return List.of("TLSv1.2", "TLSv1.3");
-        if (v.startsWith(">=") || v.startsWith("<=")) {
-            String p = v.substring(2).strip();
-            int i = indexOf(known, p);
-            if (i < 0) throw new IllegalArgumentException("bad TLS protocol range \"" + spec + "\"");
-            return v.startsWith(">=") ? known.subList(i, known.size()) : known.subList(0, i + 1);
-        }
-        Set<String> on = new HashSet<>();
-        Set<String> off = new HashSet<>();
-        for (String w : org.postroom.global.config.Param.splitList(v.replace(':', ' '))) {
-            boolean neg = w.startsWith("!");
-            String name = neg ? w.substring(1) : w;
-            if (name.equalsIgnoreCase("SSLv2") || name.equalsIgnoreCase("SSLv3")) continue;
-            int i = indexOf(known, name);
-            if (i < 0) throw new IllegalArgumentException("unknown TLS protocol \"" + w + "\"");
-            (neg ? off : on).add(known.get(i));
-        }
-        List<String> out = new ArrayList<>();
-        for (String k : known) if ((on.isEmpty() || on.contains(k)) && !off.contains(k)) out.add(k);
-        if (out.isEmpty()) throw new IllegalArgumentException("no TLS protocols left in \"" + spec + "\"");
-        return out;
-    }
-
-    private static int indexOf(List<String> known, String p) {
-        for (int i = 0; i < known.size(); i++) if (known.get(i).equalsIgnoreCase(p)) return i;
-        return -1;
+        return TlsProtocols.parse(spec);
     }
 
     /**
@@ -252,7 +226,7 @@ final class SmtpTls {
         tls.setUseClientMode(true);
         SSLParameters params = tls.getSSLParameters();
         params.setProtocols(p.protocols().toArray(String[]::new));
-        String[] suites = Arrays.stream(params.getCipherSuites()).filter(SmtpTls::acceptableCipher).toArray(String[]::new);
+        String[] suites = Arrays.stream(params.getCipherSuites()).filter(TlsProtocols::acceptableCipher).toArray(String[]::new);
         params.setCipherSuites(suites);
         String sni = p.servername().equalsIgnoreCase("hostname") ? mxHost : p.servername();
         if (!sni.isEmpty() && !Nexthop.isNumeric(sni)) {
@@ -293,23 +267,9 @@ final class SmtpTls {
         }
         if (s.loglevel() >= 1) {
             org.postroom.global.log.Msg.info(e.trustWord() + " TLS connection established to " + session.endpoint.relay() + ": "
-                    + e.protocol() + " with cipher " + e.cipher() + " (" + bits(e.cipher()) + "/" + bits(e.cipher()) + " bits)");
+                    + TlsProtocols.summary(e.protocol(), e.cipher()));
         }
         return e;
-    }
-
-    /** No NULL, export, anonymous, RC4, DES/3DES or MD5 suites (Postfix's "medium" grade and better). */
-    static boolean acceptableCipher(String suite) {
-        String u = suite.toUpperCase(Locale.ROOT);
-        return !(u.contains("_NULL_") || u.contains("EXPORT") || u.contains("_ANON_") || u.contains("RC4")
-                || u.contains("_DES") || u.contains("3DES") || u.endsWith("_MD5") || u.contains("SCSV"));
-    }
-
-    static int bits(String suite) {
-        String u = suite.toUpperCase(Locale.ROOT);
-        if (u.contains("AES_256") || u.contains("CHACHA20")) return 256;
-        if (u.contains("AES_128")) return 128;
-        return 0;
     }
 
     /** Null when the chain verifies against the configured CAs, else Postfix's "num=N:text" reason. */

@@ -1,5 +1,6 @@
 package org.postroom.smtpd;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,6 +8,11 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.ExtendedSSLSession;
 import org.postroom.global.ipc.IpcChannel;
 
 /**
@@ -21,6 +27,8 @@ final class ChannelWire implements Wire, AutoCloseable {
     private final IpcChannel channel;
     private ScheduledFuture<?> pending;
     private volatile boolean expired;
+    /** The TLS layer once a handshake has succeeded, else null. */
+    private SSLSocket tls;
 
     ChannelWire(IpcChannel channel) {
         this.channel = channel;
@@ -38,17 +46,63 @@ final class ChannelWire implements Wire, AutoCloseable {
 
     @Override
     public InputStream in() {
+        if (tls != null) {
+            try {
+                return tls.getInputStream();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         return channel.in();
     }
 
     @Override
     public OutputStream out() {
+        if (tls != null) {
+            try {
+                return tls.getOutputStream();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         return channel.out();
     }
 
     @Override
     public int available() throws IOException {
-        return channel.in().available();
+        return tls != null ? tls.getInputStream().available() : channel.in().available();
+    }
+
+    /**
+     * The handshake on the channel's socket (an SSLSocket layered over it in server mode), bounded by
+     * {@code timeout} through the same deadline as every read: when it passes the input side is shut
+     * down and the handshake ends.
+     */
+    @Override
+    public TlsInfo startTls(SmtpdTls cfg, Duration timeout) throws IOException {
+        SSLSocket s = (SSLSocket) cfg.context().getSocketFactory().createSocket(channel.channel().socket(), null, true);
+        s.setUseClientMode(false);
+        s.setSSLParameters(cfg.parameters());
+        deadline(timeout);
+        try {
+            s.startHandshake();
+        } catch (javax.net.ssl.SSLHandshakeException e) {
+            if (e.getCause() instanceof EOFException || String.valueOf(e.getMessage()).contains("Remote host terminated")) {
+                throw new EOFException("lost connection");
+            }
+            throw e;
+        } catch (java.net.SocketException e) {
+            throw new EOFException("lost connection");
+        }
+        tls = s;
+        SSLSession ss = s.getSession();
+        String sni = "";
+        if (ss instanceof ExtendedSSLSession es) {
+            for (SNIServerName n : es.getRequestedServerNames()) {
+                if (n instanceof SNIHostName h) sni = h.getAsciiName();
+            }
+        }
+        return new TlsInfo(ss.getProtocol(), ss.getCipherSuite(), sni);
     }
 
     @Override

@@ -20,8 +20,10 @@ final class Chat {
 
     private final SmtpSession session;
     private final Wire wire;
-    private final OutputStream out;
-    private final LineReader reader;
+    private final SmtpdConfig cfg;
+    /** The client's streams: replaced once TLS starts. */
+    private OutputStream out;
+    private LineReader reader;
     private final Duration timeout;
     private final Duration errorSleep;
     private final int softErrorLimit;
@@ -35,6 +37,7 @@ final class Chat {
     Chat(SmtpSession session, Wire wire, SmtpdConfig cfg) {
         this.session = session;
         this.wire = wire;
+        this.cfg = cfg;
         this.out = wire.out();
         this.timeout = cfg.timeout();
         this.errorSleep = cfg.errorSleep();
@@ -46,6 +49,14 @@ final class Chat {
     void run() {
         try {
             Step greeting = session.greet();
+            if (session.tlsCfg.wrappermode()) {
+                // port 465: the handshake before the greeting (smtpd_tls_wrappermode)
+                if (session.tlsCfg.context() == null) {
+                    session.tlsFailed("TLS not available due to local problem");
+                    return;
+                }
+                if (!handshake()) return;
+            }
             if (reader.pending() > 0) greeting = session.earlyTalker(unread());
             greeting = session.admit(greeting);
             send(greeting, false);
@@ -54,6 +65,10 @@ final class Chat {
                     case Phase.Command c -> command();
                     case Phase.Data d -> data();
                     case Phase.Chunk c -> chunk(c.size());
+                    case Phase.StartTls t -> {
+                        out.flush();
+                        if (!handshake()) return;
+                    }
                     case Phase.Closed c -> {
                         out.flush();
                         return;
@@ -74,6 +89,28 @@ final class Chat {
         } finally {
             session.disconnect();
         }
+    }
+
+    /**
+     * The TLS handshake. Whatever the client sent after STARTTLS and before its hello, and we had
+     * already read, is thrown away with the old reader (CVE-2011-0411); the session state is reset. On
+     * failure the session is over.
+     */
+    private boolean handshake() throws IOException {
+        TlsInfo info;
+        try {
+            info = wire.startTls(session.tlsCfg, session.tlsCfg.starttlsTimeout());
+        } catch (java.io.EOFException e) {
+            session.tlsFailed(null);
+            return false;
+        } catch (IOException e) {
+            session.tlsFailed(e.getMessage() == null ? e.toString() : e.getMessage());
+            return false;
+        }
+        out = wire.out();
+        reader = new LineReader(wire.in(), wire::available, cfg.lineLengthLimit(), this::beforeRead);
+        session.tlsStarted(info);
+        return true;
     }
 
     private void beforeRead(boolean willBlock) throws IOException {

@@ -216,8 +216,11 @@ final class MailCommands {
 
     private List<String> received() {
         Transaction tx = s.tx;
-        return ReceivedHeader.lines(s.helo != null ? s.helo : s.client.name(), s.client, s.cfg.myhostname(),
-                s.cfg.mailName(), protocol(), tx.queueId(),
+        List<String> comments = s.tls != null && s.tlsCfg.receivedHeader() ? ReceivedHeader.tlsComment(s.tls) : List.of();
+        // RFC 3848 (ESMTP only): ESMTPS over TLS
+        String with = protocol() + (s.tls != null && s.protocol.equals("ESMTP") ? "S" : "");
+        return ReceivedHeader.lines(s.helo != null ? s.helo : s.client.name(), s.client, comments, s.cfg.myhostname(),
+                s.cfg.mailName(), with, tx.queueId(),
                 tx.recipients == 1 ? Optional.of(tx.firstRecipient) : Optional.empty(),
                 ZonedDateTime.ofInstant(tx.arrival, s.clock.getZone()));
     }

@@ -2,7 +2,8 @@ package org.postroom.smtpd;
 
 /**
  * What the network loop reads next: a command line, DATA content up to the end-of-data line, exactly
- * {@code size} octets of a BDAT chunk, or nothing (hang up).
+ * {@code size} octets of a BDAT chunk, a TLS handshake (after "220 2.0.0 Ready to start TLS"), or
+ * nothing (hang up).
  */
 sealed interface Phase {
     record Command() implements Phase {}
@@ -15,9 +16,12 @@ sealed interface Phase {
         }
     }
 
+    record StartTls() implements Phase {}
+
     record Closed() implements Phase {}
 
     Phase COMMAND = new Command();
     Phase DATA = new Data();
+    Phase STARTTLS = new StartTls();
     Phase CLOSED = new Closed();
 }

@@ -16,12 +16,33 @@ final class ReceivedHeader {
 
     static List<String> lines(String heloOrName, ClientInfo client, String myhostname, String mailName,
                               String protocol, String queueId, Optional<String> onlyRecipient, ZonedDateTime when) {
-        String first = "Received: from " + heloOrName + " (" + client.name() + " [" + client.literal() + "])";
+        return lines(heloOrName, client, List.of(), myhostname, mailName, protocol, queueId, onlyRecipient, when);
+    }
+
+    /** With comment lines after the first (the TLS lines of smtpd_tls_received_header, the SASL line). */
+    static List<String> lines(String heloOrName, ClientInfo client, List<String> comments, String myhostname, String mailName,
+                              String protocol, String queueId, Optional<String> onlyRecipient, ZonedDateTime when) {
+        List<String> out = new java.util.ArrayList<>();
+        out.add("Received: from " + heloOrName + " (" + client.name() + " [" + client.literal() + "])");
+        out.addAll(comments);
         String by = "\tby " + myhostname + " (" + mailName + ") with " + protocol + " id " + queueId;
         if (onlyRecipient.isPresent()) {
-            return List.of(first, by, "\tfor <" + quoteLocal(onlyRecipient.get()) + ">; " + MailDate.format(when));
+            out.add(by);
+            out.add("\tfor <" + quoteLocal(onlyRecipient.get()) + ">; " + MailDate.format(when));
+        } else {
+            out.add(by + ";");
+            out.add("\t" + MailDate.format(when));
         }
-        return List.of(first, by + ";", "\t" + MailDate.format(when));
+        return List.copyOf(out);
+    }
+
+    /**
+     * The TLS comment of smtpd_tls_received_header (smtpd.c): the protocol and cipher, then the client
+     * certificate line. Postroom has no key-exchange details to add (the JDK does not expose them); this
+     * is the layout Postfix uses when its TLS library gives none.
+     */
+    static List<String> tlsComment(TlsInfo tls) {
+        return List.of("\t(using " + tls.summary() + ")", "\t(No client certificate requested)");
     }
 
     /** quote_822_local: the local part in quotes when it is not a dot-atom. */

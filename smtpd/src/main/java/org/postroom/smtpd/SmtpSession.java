@@ -19,6 +19,8 @@ final class SmtpSession {
     private static final Set<String> KNOWN = Set.of("HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT", "RSET",
             "NOOP", "VRFY", "ETRN", "QUIT", "HELP", "STARTTLS", "AUTH");
     private static final Set<String> FORBIDDEN = Set.of("CONNECT", "GET", "POST");
+    /** The commands allowed before STARTTLS when TLS is enforced (SMTPD_CMD_FLAG_PRE_TLS). */
+    private static final Set<String> PRE_TLS = Set.of("EHLO", "HELO", "XCLIENT", "STARTTLS", "NOOP", "QUIT");
     static final String DATA_CONTENT = "DATA content";
     static final String BDAT_CONTENT = "BDAT content";
 
@@ -47,6 +49,9 @@ final class SmtpSession {
     /** The service's client table, or null when this session is not counted (tests, exempt clients). */
     private final Anvil anvil;
     private boolean anvilConnected;
+    /** The TLS settings of this service, and the handshake once TLS is on (null before). */
+    SmtpdTls tlsCfg = SmtpdTls.OFF;
+    TlsInfo tls;
 
     SmtpSession(SmtpdConfig cfg, ClientInfo client, RelayPolicy relay, QueueSink sink, SessionLog log, Clock clock) {
         this(cfg, client, relay, sink, log, clock, null);
@@ -105,6 +110,11 @@ final class SmtpSession {
         }
         String name = KNOWN.contains(verb) ? verb.toLowerCase(Locale.ROOT) : "unknown";
         where = KNOWN.contains(verb) ? verb : "UNKNOWN";
+        if (tlsCfg.enforced() && tls == null && KNOWN.contains(verb) && !PRE_TLS.contains(verb)) {
+            stats.count(name, false);
+            fail("530 5.7.0 Must issue a STARTTLS command first");
+            return done();
+        }
         if (!unread.isEmpty() && !illPipelining && (!esmtp || GROUP_END.contains(verb))) {
             illPipelining = true;
             log.info("improper command pipelining after " + verb + " from " + client.namaddr() + ": " + unread);
@@ -127,12 +137,62 @@ final class SmtpSession {
             case "ETRN" -> etrn(args);
             case "QUIT" -> reply(SmtpReply.of("221 2.0.0 Bye").closing());
             case "HELP" -> reply("214 2.0.0 Commands: BDAT DATA EHLO ETRN HELO HELP MAIL NOOP QUIT RCPT RSET VRFY");
-            case "STARTTLS" -> fail("502 5.5.1 Error: command not implemented");
+            case "STARTTLS" -> starttls(args);
             case "AUTH" -> fail("503 5.5.1 Error: authentication not enabled");
             default -> fail("500 5.5.2 Error: command not recognized");
         }
         if (phase instanceof Phase.Command) stats.count(name, !failed);
         return done();
+    }
+
+    /** The TLS settings of the service (before the greeting). */
+    void useTls(SmtpdTls t) {
+        this.tlsCfg = t;
+    }
+
+    /** STARTTLS (smtpd.c starttls_cmd): on 220 the network loop does the handshake next. */
+    private void starttls(String args) {
+        if (!args.isEmpty()) {
+            fail("501 5.5.4 Syntax: STARTTLS");
+        } else if (tls != null) {
+            fail("554 5.5.1 Error: TLS already active");
+        } else if (!tlsCfg.offered()) {
+            fail("502 5.5.1 Error: command not implemented");
+        } else if (tlsCfg.context() == null) {
+            fail("454 4.7.0 TLS not available due to local problem");
+        } else {
+            reply("220 2.0.0 Ready to start TLS");
+            phase = Phase.STARTTLS;
+        }
+    }
+
+    /**
+     * The handshake succeeded (after STARTTLS, or at connect in wrapper mode): every input is reset,
+     * so the client must send EHLO again; with smtpd_tls_loglevel >= 1 the summary line is logged.
+     */
+    void tlsStarted(TlsInfo info) {
+        tls = info;
+        if (phase instanceof Phase.StartTls) stats.count("starttls", true);
+        abortTransaction();
+        helo = null;
+        esmtp = false;
+        protocol = "SMTP";
+        phase = Phase.COMMAND;
+        if (tlsCfg.loglevel() >= 1) {
+            log.info("Anonymous TLS connection established from " + client.namaddr()
+                    + (info.sni().isEmpty() ? "" : " to " + info.sni()) + ": " + info.summary());
+        }
+    }
+
+    /**
+     * The handshake failed: Postfix's SSL_accept lines, then "lost connection after STARTTLS" (or
+     * CONNECT in wrapper mode); the session is over. {@code reason} null: the client went away.
+     */
+    void tlsFailed(String reason) {
+        if (phase instanceof Phase.StartTls) stats.count("starttls", false);
+        log.info("SSL_accept error from " + client.namaddr() + ": " + (reason == null ? "lost connection" : "-1"));
+        if (reason != null) log.warn("TLS library problem: " + clip(reason));
+        lostConnection();
     }
 
     /** A command line longer than line_length_limit (the rest of it has been skipped). */
@@ -280,7 +340,10 @@ final class SmtpSession {
             reply(new SmtpReply(250, "", cfg.myhostname(), false));
             return;
         }
-        reply(new SmtpReply(250, "", cfg.myhostname() + "\n" + String.join("\n", cfg.ehloKeywords()), false));
+        List<String> keywords = new ArrayList<>(cfg.ehloKeywords());
+        // STARTTLS after ETRN (ehlo_cmd), while TLS is not on yet
+        if (tlsCfg.offered() && tls == null) keywords.add(keywords.indexOf("ETRN") + 1, "STARTTLS");
+        reply(new SmtpReply(250, "", cfg.myhostname() + "\n" + String.join("\n", keywords), false));
     }
 
     private void rset(String args) {

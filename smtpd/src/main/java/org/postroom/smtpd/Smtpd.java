@@ -105,7 +105,12 @@ public final class Smtpd implements ConnectionService {
             SmtpdParams.SHOW_USER_UNKNOWN_TABLE_NAME, Params.SMTPD_CLIENT_CONNECTION_COUNT_LIMIT,
             Params.SMTPD_CLIENT_CONNECTION_RATE_LIMIT, Params.SMTPD_CLIENT_MESSAGE_RATE_LIMIT,
             Params.SMTPD_CLIENT_RECIPIENT_RATE_LIMIT, Params.SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS, Params.ANVIL_RATE_TIME_UNIT,
-            Params.QUEUE_MINFREE),
+            Params.QUEUE_MINFREE, Params.SMTPD_TLS_SECURITY_LEVEL, Params.SMTPD_USE_TLS, Params.SMTPD_ENFORCE_TLS,
+            Params.SMTPD_TLS_CERT_FILE, Params.SMTPD_TLS_KEY_FILE, Params.SMTPD_TLS_ECCERT_FILE, Params.SMTPD_TLS_ECKEY_FILE,
+            Params.SMTPD_TLS_CHAIN_FILES, Params.SMTPD_TLS_AUTH_ONLY, Params.SMTPD_TLS_WRAPPERMODE, Params.SMTPD_TLS_RECEIVED_HEADER,
+            Params.SMTPD_TLS_LOGLEVEL, Params.SMTPD_TLS_PROTOCOLS, Params.SMTPD_TLS_MANDATORY_PROTOCOLS, Params.SMTPD_TLS_CIPHERS,
+            Params.SMTPD_TLS_MANDATORY_CIPHERS, Params.SMTPD_TLS_ASK_CCERT, Params.SMTPD_TLS_SESSION_CACHE_TIMEOUT,
+            Params.SMTPD_STARTTLS_TIMEOUT),
             Set.of());
 
     public static void main(String[] args) {
@@ -120,6 +125,7 @@ public final class Smtpd implements ConnectionService {
     private final QueueSink sink;
     private final List<String> localHeaderClients;
     private final Anvil anvil;
+    private final SmtpdTls tls;
 
     Smtpd(ServiceContext ctx) {
         MainCf mainCf = ctx.config();
@@ -137,6 +143,7 @@ public final class Smtpd implements ConnectionService {
         this.relay = new RewriteRelayPolicy(new RewriteClient(ctx.queueDirectory(), cfg.ipcTimeout()));
         this.sink = new CleanupQueueSink(ctx.queueDirectory(), cfg.ipcTimeout());
         this.anvil = new Anvil(ctx.serviceName(), cfg.limits().timeUnit());
+        this.tls = SmtpdTls.from(mainCf, Msg::warn);
     }
 
     @Override
@@ -144,6 +151,7 @@ public final class Smtpd implements ConnectionService {
         ClientInfo client = c.peer().map(p -> ClientInfo.of(p, localHeaderClient(p.getAddress()))).orElse(ClientInfo.unknown());
         SmtpdConfig cfg = stress.active() ? stressed : this.cfg;
         SmtpSession session = new SmtpSession(cfg, client, relay, sink, SessionLog.MAILLOG, Clock.systemDefaultZone(), anvil);
+        session.useTls(tls);
         try (ChannelWire wire = new ChannelWire(c.ipc())) {
             new Chat(session, wire, cfg).run();
         }

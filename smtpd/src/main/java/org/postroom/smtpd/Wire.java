@@ -19,4 +19,13 @@ interface Wire {
 
     /** Whether the deadline has passed (an end of input is then a timeout, not a lost connection). */
     boolean expired();
+
+    /**
+     * Runs the server side of a TLS handshake within {@code timeout} and from then on {@link #in()} and
+     * {@link #out()} carry TLS. Nothing the client sent before the handshake is kept by the wire (the
+     * caller drops what it buffered). Throws {@link java.io.EOFException} when the client went away.
+     */
+    default TlsInfo startTls(SmtpdTls tls, Duration timeout) throws IOException {
+        throw new IOException("TLS is not available on this connection");
+    }
 }

@@ -27,8 +27,10 @@ import org.postroom.global.proto.cleanup.CleanupStatus;
  * {@code U: text} is input left unread after the next command (pipelining), {@code S: line} expects
  * one exact reply line, {@code S~ prefix} one reply line starting with the prefix, {@code X: closed}
  * expects the session to have ended, {@code L: line} / {@code L~ prefix} expect log lines (in order,
- * checked after the disconnect), {@code Q: record} expects a record ("N text") in the last queue file
- * (in order). Lines starting with '#' are comments.
+ * checked after the disconnect), {@code Q: record} (or {@code Q~ prefix}) expects a record ("N text") in
+ * the last queue file (in order). {@code tls: may|encrypt|wrapper|broken [received] [log]} gives the session TLS settings
+ * ("broken": no usable certificate); {@code T: ok} completes the handshake the session asked for,
+ * {@code T: fail REASON} and {@code T: lost} end it. Lines starting with '#' are comments.
  */
 class DialogTest {
     private static final Path DIR = Path.of("src/test/resources/dialogs");
@@ -47,6 +49,7 @@ class DialogTest {
         StringBuilder config = new StringBuilder();
         String client = "127.0.0.1";
         Fakes.Queue queue = new Fakes.Queue();
+        String tls = null;
         int body = 0;
         for (; body < lines.size(); body++) {
             String l = lines.get(body);
@@ -54,15 +57,18 @@ class DialogTest {
             if (l.startsWith("config:")) config.append(l.substring(7).strip()).append('\n');
             else if (l.startsWith("client:")) client = l.substring(7).strip();
             else if (l.startsWith("queue:")) queue(queue, l.substring(6).strip());
+            else if (l.startsWith("tls:")) tls = l.substring(4).strip();
             else break;
         }
         Fakes.Log log = new Fakes.Log();
         SmtpSession s = new SmtpSession(Fakes.config(config.toString()), Fakes.client(client), new Fakes.Relay(), queue, log, Fakes.CLOCK);
+        if (tls != null) s.useTls(tls(tls));
         Deque<String> replies = new ArrayDeque<>();
         List<String> logWanted = new ArrayList<>();
         List<String> queueWanted = new ArrayList<>();
         Feeder feeder = new Feeder(s, replies);
         feeder.add(s.greet());
+        if (tls != null && tls.startsWith("wrapper")) s.tlsStarted(HANDSHAKE);
         String unread = "";
         for (int i = body; i < lines.size(); i++) {
             String l = lines.get(i);
@@ -84,7 +90,13 @@ class DialogTest {
                 }
                 case "X: " -> assertInstanceOf(Phase.Closed.class, s.phase(), where + "session should be closed");
                 case "L: ", "L~ " -> logWanted.add(l);
-                case "Q: " -> queueWanted.add(arg);
+                case "Q: ", "Q~ " -> queueWanted.add(l);
+                case "T: " -> {
+                    assertInstanceOf(Phase.StartTls.class, s.phase(), where + "no handshake was asked for");
+                    if (arg.equals("ok")) s.tlsStarted(HANDSHAKE);
+                    else if (arg.equals("lost")) s.tlsFailed(null);
+                    else s.tlsFailed(arg.replaceFirst("^fail ", ""));
+                }
                 default -> fail(where + "bad line: " + l);
             }
         }
@@ -92,7 +104,20 @@ class DialogTest {
         s.disconnect();
         subsequence(file + " log", logWanted, log.lines);
         if (!queueWanted.isEmpty()) {
-            subsequence(file + " queue file", queueWanted.stream().map(q -> "Q: " + q).toList(), queue.lastRecords());
+            subsequence(file + " queue file", queueWanted, queue.lastRecords());
+        }
+    }
+
+    static final TlsInfo HANDSHAKE = new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384", "");
+
+    private static SmtpdTls tls(String spec) {
+        List<String> w = List.of(spec.split("\\s+"));
+        SmtpdTls.Level level = w.getFirst().equals("encrypt") ? SmtpdTls.Level.ENCRYPT : SmtpdTls.Level.MAY;
+        try {
+            return SmtpdTls.of(level, w.getFirst().equals("wrapper"), w.contains("received"), w.contains("log") ? 1 : 0,
+                    w.getFirst().equals("broken") ? null : javax.net.ssl.SSLContext.getDefault());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
         }
     }
 
@@ -158,6 +183,7 @@ class DialogTest {
                     }
                 }
                 case Phase.Chunk c -> raw(line + "\r\n", where);
+                case Phase.StartTls t -> fail(where + "a TLS handshake (T:) is due");
                 case Phase.Closed c -> fail(where + "session is closed");
             }
         }

@@ -92,6 +92,27 @@ public final class Params {
     public static final Param<List<String>> VIRTUAL_MAPS = reg(Param.list("virtual_maps", ""));
     public static final Param<String> SMTPD_BANNER = reg(Param.string("smtpd_banner", "$myhostname ESMTP $mail_name"));
     public static final Param<Duration> SMTPD_TIMEOUT = reg(Param.time("smtpd_timeout", "${stress?{10}:{300}}s", 's'));
+    // TLS in smtpd (smtpd.c, tls_server.c)
+    public static final Param<String> SMTPD_TLS_SECURITY_LEVEL = reg(Param.string("smtpd_tls_security_level", ""));
+    public static final Param<Boolean> SMTPD_USE_TLS = reg(Param.bool("smtpd_use_tls", "no"));
+    public static final Param<Boolean> SMTPD_ENFORCE_TLS = reg(Param.bool("smtpd_enforce_tls", "no"));
+    public static final Param<String> SMTPD_TLS_CERT_FILE = reg(Param.string("smtpd_tls_cert_file", ""));
+    public static final Param<String> SMTPD_TLS_KEY_FILE = reg(Param.string("smtpd_tls_key_file", "$smtpd_tls_cert_file"));
+    public static final Param<String> SMTPD_TLS_ECCERT_FILE = reg(Param.string("smtpd_tls_eccert_file", ""));
+    public static final Param<String> SMTPD_TLS_ECKEY_FILE = reg(Param.string("smtpd_tls_eckey_file", "$smtpd_tls_eccert_file"));
+    public static final Param<List<String>> SMTPD_TLS_CHAIN_FILES = reg(Param.list("smtpd_tls_chain_files", ""));
+    public static final Param<Boolean> SMTPD_TLS_AUTH_ONLY = reg(Param.bool("smtpd_tls_auth_only", "no"));
+    public static final Param<Boolean> SMTPD_TLS_WRAPPERMODE = reg(Param.bool("smtpd_tls_wrappermode", "no"));
+    public static final Param<Boolean> SMTPD_TLS_RECEIVED_HEADER = reg(Param.bool("smtpd_tls_received_header", "no"));
+    public static final Param<Integer> SMTPD_TLS_LOGLEVEL = reg(Param.integer("smtpd_tls_loglevel", "0"));
+    /** Postroom: TLS 1.2 and up by default (Postfix 3.7: >=TLSv1); the JDK disables TLS 1.0 and 1.1 anyway. */
+    public static final Param<String> SMTPD_TLS_PROTOCOLS = reg(Param.string("smtpd_tls_protocols", ">=TLSv1.2"));
+    public static final Param<String> SMTPD_TLS_MANDATORY_PROTOCOLS = reg(Param.string("smtpd_tls_mandatory_protocols", ">=TLSv1.2"));
+    public static final Param<String> SMTPD_TLS_CIPHERS = reg(Param.string("smtpd_tls_ciphers", "medium"));
+    public static final Param<String> SMTPD_TLS_MANDATORY_CIPHERS = reg(Param.string("smtpd_tls_mandatory_ciphers", "medium"));
+    public static final Param<Boolean> SMTPD_TLS_ASK_CCERT = reg(Param.bool("smtpd_tls_ask_ccert", "no"));
+    public static final Param<Duration> SMTPD_TLS_SESSION_CACHE_TIMEOUT = reg(Param.time("smtpd_tls_session_cache_timeout", "3600s", 's'));
+    public static final Param<Duration> SMTPD_STARTTLS_TIMEOUT = reg(Param.time("smtpd_starttls_timeout", "${stress?{10}:{300}}s", 's'));
     public static final Param<Integer> SMTPD_HARD_ERROR_LIMIT = reg(Param.integer("smtpd_hard_error_limit", "${stress?{1}:{20}}"));
     public static final Param<Integer> SMTPD_SOFT_ERROR_LIMIT = reg(Param.integer("smtpd_soft_error_limit", "10"));
     public static final Param<Duration> SMTPD_ERROR_SLEEP_TIME = reg(Param.time("smtpd_error_sleep_time", "1s", 's'));
