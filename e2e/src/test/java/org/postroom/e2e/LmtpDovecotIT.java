@@ -1,0 +1,122 @@
+package org.postroom.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.postroom.testkit.DovecotServer;
+import org.postroom.testkit.WaitFor;
+
+/**
+ * lmtp(8) into a real Dovecot LMTP server (issue 8): a private Dovecot 2.3 (dovecot-lmtpd and
+ * dovecot-imapd) with its LMTP service on a UNIX-domain socket and on a loopback TCP port, and its IMAP
+ * service on another. transport_maps sends unix.test to {@code lmtp:unix:<socket>} and tcp.test to
+ * {@code lmtp:inet:127.0.0.1:<port>}. Dovecot's users are full addresses (its passwd-file lists
+ * alice@unix.test, carol@unix.test and bob@tcp.test), so LMTP accepts exactly those and answers any other
+ * recipient with "550 5.1.1 <x> User doesn't exist: x". Each message is then read back over IMAP from
+ * Dovecot: subject, body, Postroom's Received: header and Dovecot's own.
+ */
+class LmtpDovecotIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Test
+    void deliversOverAUnixSocketAndTcpAndIsReadBackOverImap() throws Exception {
+        assumeTrue(MailSystem.isRoot() && DovecotServer.available(), "needs root and Dovecot (dovecot-lmtpd, dovecot-imapd)");
+        try (DovecotServer dovecot = DovecotServer.start(List.of("alice@unix.test", "carol@unix.test", "bob@tcp.test"));
+             MailSystem m = MailSystem.create("transport_maps = inline:{ unix.test=lmtp:unix:" + dovecot.lmtpSocket()
+                     + ", tcp.test=lmtp:inet:127.0.0.1:" + dovecot.lmtpPort() + " }\n")) {
+            try {
+                m.start();
+                run(m, dovecot);
+            } catch (AssertionError | IOException e) {
+                throw new AssertionError(e.getMessage() + "\n--- Postroom maillog:\n" + m.log() + "\n--- Dovecot log:\n" + dovecot.log(), e);
+            }
+        }
+    }
+
+    private static void run(MailSystem m, DovecotServer dovecot) throws IOException {
+        String socketRelay = "mail.example.com[" + dovecot.lmtpSocket() + "]";
+        String tcpRelay = "127.0.0.1[127.0.0.1]:" + dovecot.lmtpPort();
+
+        // one message over the UNIX-domain socket, one over TCP
+        SmtpClientIT.send(m.port(), "alice@unix.test", "From: sender@example.com\r\nSubject: over the unix socket\r\n"
+                + "\r\nfirst line\r\n..leading dot\r\nGr\u00fc\u00dfe\r\n");
+        SmtpClientIT.send(m.port(), "bob@tcp.test", "From: sender@example.com\r\nSubject: over tcp\r\n\r\nbody over tcp\r\n");
+        WaitFor.condition("both delivered", WAIT, () -> m.log().contains("to=<alice@unix.test>") && m.log().contains("to=<bob@tcp.test>"));
+
+        String alice = SmtpClientIT.line(m.log(), "alice@unix.test");
+        assertTrue(alice.contains(" postfix/lmtp["), alice);
+        assertTrue(alice.contains(": to=<alice@unix.test>, relay=" + socketRelay + ", delay="), alice);
+        assertTrue(SAVED.matcher(alice).find(), alice);
+        assertTrue(alice.contains("dsn=2.0.0, status=sent (250 2.0.0 <alice@unix.test> "), alice);
+        String bob = SmtpClientIT.line(m.log(), "bob@tcp.test");
+        assertTrue(bob.contains(" postfix/lmtp["), bob);
+        assertTrue(bob.contains(": to=<bob@tcp.test>, relay=" + tcpRelay + ", delay="), bob);
+        assertTrue(bob.contains("dsn=2.0.0, status=sent (250 2.0.0 <bob@tcp.test> "), bob);
+        assertTrue(SAVED.matcher(bob).find(), bob);
+
+        // read back over IMAP: the content intact, Postroom's Received: header, then Dovecot's
+        List<String> aliceBox = dovecot.fetchInbox("alice@unix.test");
+        assertEquals(1, aliceBox.size(), aliceBox.toString());
+        String a = aliceBox.getFirst();
+        assertTrue(a.startsWith("Return-Path: <alice@example.com>\r\nDelivered-To: alice@unix.test\r\n"), a);
+        // Dovecot's Received: names our LHLO (lmtp_lhlo_name = $myhostname), with no address for a local client
+        assertTrue(a.contains("\r\nReceived: from mail.example.com\r\n\tby " + DovecotServer.HOSTNAME + " with LMTP\r\n"), a);
+        assertTrue(a.contains("\r\nReceived: from c.example (localhost [127.0.0.1])\r\n\tby mail.example.com (Postfix) with ESMTP id "
+                + queueId(alice) + "\r\n\tfor <alice@unix.test>; "), a);
+        assertTrue(a.contains("\r\nSubject: over the unix socket\r\n"), a);
+        assertTrue(a.endsWith("\r\n\r\nfirst line\r\n.leading dot\r\nGr\u00fc\u00dfe\r\n"), a);
+
+        List<String> bobBox = dovecot.fetchInbox("bob@tcp.test");
+        assertEquals(1, bobBox.size(), bobBox.toString());
+        String b = bobBox.getFirst();
+        assertTrue(b.contains("\r\nReceived: from mail.example.com ([127.0.0.1])\r\n\tby " + DovecotServer.HOSTNAME + " with LMTP\r\n"), b);
+        assertTrue(b.contains("\tby mail.example.com (Postfix) with ESMTP id " + queueId(bob) + "\r\n\tfor <bob@tcp.test>; "), b);
+        assertTrue(b.contains("\r\nSubject: over tcp\r\n"), b);
+        assertTrue(b.endsWith("\r\n\r\nbody over tcp\r\n"), b);
+
+        // two recipients in one message: Dovecot refuses the unknown one at RCPT; the other is delivered
+        send(m.port(), List.of("carol@unix.test", "nosuch@unix.test"), "Subject: two recipients\r\n\r\nfor carol\r\n");
+        WaitFor.condition("both recipients decided", WAIT, () -> m.log().contains("to=<carol@unix.test>") && m.log().contains("to=<nosuch@unix.test>"));
+        String carol = SmtpClientIT.line(m.log(), "carol@unix.test");
+        assertTrue(carol.contains(" postfix/lmtp[") && carol.contains("relay=" + socketRelay + ", "), carol);
+        assertTrue(carol.contains("dsn=2.0.0, status=sent (250 2.0.0 <carol@unix.test> ") && SAVED.matcher(carol).find(), carol);
+        String nosuch = SmtpClientIT.line(m.log(), "nosuch@unix.test");
+        assertTrue(nosuch.contains(" postfix/lmtp[") && nosuch.contains("relay=" + socketRelay + ", "), nosuch);
+        assertTrue(nosuch.endsWith(", dsn=5.1.1, status=bounced (host " + socketRelay + " said: 550 5.1.1 <nosuch@unix.test> "
+                + "User doesn't exist: nosuch@unix.test (in reply to RCPT TO command))"), nosuch);
+        List<String> carolBox = dovecot.fetchInbox("carol@unix.test");
+        assertEquals(1, carolBox.size(), carolBox.toString());
+        assertTrue(carolBox.getFirst().contains("\r\nSubject: two recipients\r\n"), carolBox.getFirst());
+        assertTrue(carolBox.getFirst().endsWith("\r\n\r\nfor carol\r\n"), carolBox.getFirst());
+    }
+
+    /** Dovecot's LMTP reply to the final dot: "250 2.0.0 <rcpt> SESSION-ID Saved". */
+    private static final Pattern SAVED = Pattern.compile("status=sent \\(250 2\\.0\\.0 <[^>]+> [A-Za-z0-9+/]+ Saved\\)$");
+
+    private static String queueId(String logLine) {
+        Matcher x = Pattern.compile("postfix/lmtp\\[\\d+\\]: ([0-9A-Za-z]+): to=").matcher(logLine);
+        assertTrue(x.find(), logLine);
+        return x.group(1);
+    }
+
+    /** One message with these recipients. */
+    private static void send(int port, List<String> rcpts, String content) throws IOException {
+        try (RawSmtp c = new RawSmtp(port)) {
+            c.reply();
+            c.send("EHLO c.example");
+            assertEquals("250 2.1.0 Ok", c.send("MAIL FROM:<alice@example.com>"));
+            for (String r : rcpts) assertEquals("250 2.1.5 Ok", c.send("RCPT TO:<" + r + ">"), r);
+            assertTrue(c.send("DATA").startsWith("354"));
+            c.raw(content + ".\r\n");
+            assertTrue(c.reply().startsWith("250 2.0.0 Ok: queued as"));
+            c.send("QUIT");
+        }
+    }
+}
