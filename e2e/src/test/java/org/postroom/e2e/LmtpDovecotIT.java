@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,8 @@ class LmtpDovecotIT {
     @Test
     void deliversOverAUnixSocketAndTcpAndIsReadBackOverImap() throws Exception {
         assumeTrue(MailSystem.isRoot() && DovecotServer.available(), "needs root and Dovecot (dovecot-lmtpd, dovecot-imapd)");
-        try (DovecotServer dovecot = DovecotServer.start(List.of("alice@unix.test", "carol@unix.test", "bob@tcp.test"));
+        try (DovecotServer dovecot = DovecotServer.start(
+                List.of("alice@unix.test", "carol@unix.test", "bob@tcp.test", "erin@tcp.test", "dave@tcp.test"), Map.of("dave@tcp.test", "1B"));
              MailSystem m = MailSystem.create("transport_maps = inline:{ unix.test=lmtp:unix:" + dovecot.lmtpSocket()
                      + ", tcp.test=lmtp:inet:127.0.0.1:" + dovecot.lmtpPort() + " }\n")) {
             try {
@@ -95,10 +97,36 @@ class LmtpDovecotIT {
         assertEquals(1, carolBox.size(), carolBox.toString());
         assertTrue(carolBox.getFirst().contains("\r\nSubject: two recipients\r\n"), carolBox.getFirst());
         assertTrue(carolBox.getFirst().endsWith("\r\n\r\nfor carol\r\n"), carolBox.getFirst());
+
+        // three recipients accepted at RCPT over TCP: LMTP's one reply per recipient after the dot, each
+        // deciding its own; dave@tcp.test is over quota, which Dovecot says only then
+        send(m.port(), List.of("bob@tcp.test", "dave@tcp.test", "erin@tcp.test"), "Subject: three recipients\r\n\r\nfor three\r\n");
+        WaitFor.condition("three recipients decided", WAIT, () -> m.log().contains("to=<dave@tcp.test>")
+                && m.log().contains("to=<erin@tcp.test>") && SmtpClientIT.count(m.log(), "to=<bob@tcp.test>") == 2);
+        for (String r : List.of("bob@tcp.test", "erin@tcp.test")) {
+            String l = SmtpClientIT.line(m.log(), r);
+            assertTrue(l.contains(" postfix/lmtp[") && l.contains("relay=" + tcpRelay + ", "), l);
+            assertTrue(l.contains("dsn=2.0.0, status=sent (250 2.0.0 <" + r + "> ") && SAVED.matcher(l).find(), l);
+        }
+        String dave = SmtpClientIT.line(m.log(), "dave@tcp.test");
+        assertTrue(dave.contains(" postfix/lmtp[") && dave.contains("relay=" + tcpRelay + ", "), dave);
+        assertTrue(dave.endsWith(", dsn=5.2.2, status=bounced (host " + tcpRelay.replaceFirst(":\\d+$", "") + " said: 552 5.2.2 "
+                + "<dave@tcp.test> Quota exceeded (mailbox for user is full) (in reply to end of DATA command))"), dave);
+        List<String> bobNow = dovecot.fetchInbox("bob@tcp.test");
+        assertEquals(2, bobNow.size(), bobNow.toString());
+        assertTrue(bobNow.get(1).contains("\r\nSubject: three recipients\r\n") && bobNow.get(1).endsWith("\r\n\r\nfor three\r\n"), bobNow.get(1));
+        List<String> erinBox = dovecot.fetchInbox("erin@tcp.test");
+        assertEquals(1, erinBox.size(), erinBox.toString());
+        assertTrue(erinBox.getFirst().contains("\r\nSubject: three recipients\r\n"), erinBox.getFirst());
+        assertEquals(List.of(), dovecot.fetchInbox("dave@tcp.test"));
+        System.out.println("[e2e] lmtp into Dovecot:\n" + String.join("\n", m.log().lines().filter(l -> l.contains(" postfix/lmtp[")).toList()));
     }
 
-    /** Dovecot's LMTP reply to the final dot: "250 2.0.0 <rcpt> SESSION-ID Saved". */
-    private static final Pattern SAVED = Pattern.compile("status=sent \\(250 2\\.0\\.0 <[^>]+> [A-Za-z0-9+/]+ Saved\\)$");
+    /**
+     * Dovecot's LMTP reply to the final dot: "250 2.0.0 <rcpt> SESSION-ID Saved", the session ID with
+     * ":R2", ":R3", ... for the second and later recipients of a transaction.
+     */
+    private static final Pattern SAVED = Pattern.compile("status=sent \\(250 2\\.0\\.0 <[^>]+> [A-Za-z0-9+/]+(:R\\d+)? Saved\\)$");
 
     private static String queueId(String logLine) {
         Matcher x = Pattern.compile("postfix/lmtp\\[\\d+\\]: ([0-9A-Za-z]+): to=").matcher(logLine);

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,8 +36,8 @@ import java.util.regex.Pattern;
  * <p>The users are full addresses ({@code alice@example.test}), listed in a passwd-file that is both
  * passdb and userdb, all with the password {@link #PASSWORD}: LMTP accepts exactly those recipients and
  * answers any other with {@code 550 5.1.1 <x> User doesn't exist: x}. Mail is stored as
- * {@code maildir:<tmp>/mail/<address>}, owned by nobody:nogroup. Needs root (Dovecot's login and internal
- * processes run as the package's dovenull and dovecot users).
+ * {@code maildir:<tmp>/mail/<address>}, owned by nobody:nogroup; a user may have a storage quota. Needs
+ * root (Dovecot's login and internal processes run as the package's dovenull and dovecot users).
  */
 public final class DovecotServer implements AutoCloseable {
     /** Every user's IMAP password. */
@@ -67,6 +68,15 @@ public final class DovecotServer implements AutoCloseable {
 
     /** Starts Dovecot with these users (full addresses); returns once LMTP (both listeners) and IMAP answer. */
     public static DovecotServer start(List<String> users) throws IOException {
+        return start(users, Map.of());
+    }
+
+    /**
+     * Starts Dovecot with these users and, for some of them, a storage quota (the quota plugin's
+     * quota_rule {@code *:storage=LIMIT}, e.g. "1B"): a delivery that would exceed it is refused after
+     * the content with "552 5.2.2 <rcpt> Quota exceeded (mailbox for user is full)".
+     */
+    public static DovecotServer start(List<String> users, Map<String, String> storageQuota) throws IOException {
         Path dir = Files.createTempDirectory("dovecot");
         // the lmtp client (mail_owner) must reach the socket; Dovecot's unprivileged processes their files
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -79,7 +89,14 @@ public final class DovecotServer implements AutoCloseable {
         for (String u : users) {
             if (!u.matches("[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+")) throw new IllegalArgumentException("bad user " + u);
             // user:password:uid:gid:gecos:home
-            passwd.append(u).append(":{PLAIN}").append(PASSWORD).append(":nobody:nogroup::").append(mail.resolve(u)).append('\n');
+            passwd.append(u).append(":{PLAIN}").append(PASSWORD).append(":nobody:nogroup::").append(mail.resolve(u)).append("::");
+            // extra fields: userdb_ ones go to the user's settings
+            String quota = storageQuota.get(u);
+            if (quota != null) {
+                if (!quota.matches("\\d+[BkMG]?")) throw new IllegalArgumentException("bad quota " + quota);
+                passwd.append("userdb_quota_rule=*:storage=").append(quota);
+            }
+            passwd.append('\n');
         }
         Files.writeString(dir.resolve("users"), passwd);
         int lmtpPort = freePort(-1);
@@ -99,6 +116,10 @@ public final class DovecotServer implements AutoCloseable {
                 default_login_user = dovenull
                 default_internal_user = dovecot
                 mail_location = maildir:%1$s/mail/%%u
+                mail_plugins = quota
+                plugin {
+                  quota = maildir:User quota
+                }
                 passdb {
                   driver = passwd-file
                   args = scheme=PLAIN %1$s/users
