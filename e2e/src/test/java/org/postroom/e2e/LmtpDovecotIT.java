@@ -119,19 +119,52 @@ class LmtpDovecotIT {
         assertEquals(1, erinBox.size(), erinBox.toString());
         assertTrue(erinBox.getFirst().contains("\r\nSubject: three recipients\r\n"), erinBox.getFirst());
         assertEquals(List.of(), dovecot.fetchInbox("dave@tcp.test"));
+
+        // only unknown recipients: DATA went out pipelined and is refused; the recipient bounces with the RCPT reply
+        send(m.port(), List.of("ghost@tcp.test"), "Subject: nobody home\r\n\r\nlost\r\n");
+        WaitFor.condition("ghost@tcp.test decided", WAIT, () -> m.log().contains("to=<ghost@tcp.test>"));
+        String ghost = SmtpClientIT.line(m.log(), "ghost@tcp.test");
+        assertTrue(ghost.endsWith(", dsn=5.1.1, status=bounced (host 127.0.0.1[127.0.0.1] said: 550 5.1.1 <ghost@tcp.test> "
+                + "User doesn't exist: ghost@tcp.test (in reply to RCPT TO command))"), ghost);
+
+        // a burst of messages to the socket: sessions may be cached and reused (RSET probe); all arrive
+        int before = SmtpClientIT.count(m.log(), "to=<alice@unix.test>");
+        sendEach(m.port(), "alice@unix.test", 8);
+        WaitFor.condition("the burst delivered", WAIT, () -> SmtpClientIT.count(m.log(), "to=<alice@unix.test>") == before + 8);
+        assertEquals(before + 8, SmtpClientIT.count(m.log(), "to=<alice@unix.test>, relay=" + socketRelay + ", "), m.log());
+        assertEquals(before + 8, m.log().lines().filter(l -> l.contains(": to=<alice@unix.test>, ") && SAVED.matcher(l).find()).count(), m.log());
+        List<String> burst = dovecot.fetchInbox("alice@unix.test");
+        assertEquals(1 + 8, burst.size());
+        for (int i = 1; i <= 8; i++) assertTrue(burst.get(i).contains("\r\nSubject: burst " + i + "\r\n"), burst.get(i));
         System.out.println("[e2e] lmtp into Dovecot:\n" + String.join("\n", m.log().lines().filter(l -> l.contains(" postfix/lmtp[")).toList()));
     }
 
     /**
      * Dovecot's LMTP reply to the final dot: "250 2.0.0 <rcpt> SESSION-ID Saved", the session ID with
-     * ":R2", ":R3", ... for the second and later recipients of a transaction.
+     * ":T2", ":T3", ... for the second and later transactions of a session and ":R2", ":R3", ... for the
+     * second and later recipients of a transaction.
      */
-    private static final Pattern SAVED = Pattern.compile("status=sent \\(250 2\\.0\\.0 <[^>]+> [A-Za-z0-9+/]+(:R\\d+)? Saved\\)$");
+    private static final Pattern SAVED = Pattern.compile("status=sent \\(250 2\\.0\\.0 <[^>]+> [A-Za-z0-9+/]+(:[TR]\\d+)* Saved\\)$");
 
     private static String queueId(String logLine) {
         Matcher x = Pattern.compile("postfix/lmtp\\[\\d+\\]: ([0-9A-Za-z]+): to=").matcher(logLine);
         assertTrue(x.find(), logLine);
         return x.group(1);
+    }
+
+    /** {@code n} messages to {@code rcpt} in one SMTP session, subjects "burst 1" to "burst n". */
+    private static void sendEach(int port, String rcpt, int n) throws IOException {
+        try (RawSmtp c = new RawSmtp(port)) {
+            c.reply();
+            c.send("EHLO c.example");
+            for (int i = 1; i <= n; i++) {
+                assertEquals("250 2.1.0 Ok", c.send("MAIL FROM:<alice@example.com>"));
+                assertEquals("250 2.1.5 Ok", c.send("RCPT TO:<" + rcpt + ">"));
+                assertTrue(c.send("DATA").startsWith("354"));
+                assertTrue(c.send("Subject: burst " + i + "\r\n\r\nbody " + i + "\r\n.").startsWith("250 2.0.0 Ok: queued as"));
+            }
+            c.send("QUIT");
+        }
     }
 
     /** One message with these recipients. */
