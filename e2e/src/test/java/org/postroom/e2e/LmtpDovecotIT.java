@@ -19,9 +19,13 @@ import org.postroom.testkit.WaitFor;
  * dovecot-imapd) with its LMTP service on a UNIX-domain socket and on a loopback TCP port, and its IMAP
  * service on another. transport_maps sends unix.test to {@code lmtp:unix:<socket>} and tcp.test to
  * {@code lmtp:inet:127.0.0.1:<port>}. Dovecot's users are full addresses (its passwd-file lists
- * alice@unix.test, carol@unix.test and bob@tcp.test), so LMTP accepts exactly those and answers any other
- * recipient with "550 5.1.1 <x> User doesn't exist: x". Each message is then read back over IMAP from
- * Dovecot: subject, body, Postroom's Received: header and Dovecot's own.
+ * alice@unix.test, carol@unix.test, bob@tcp.test, erin@tcp.test and dave@tcp.test, whose quota is one
+ * byte), so LMTP accepts exactly those and answers any other recipient with "550 5.1.1 <x> User doesn't
+ * exist: x". Checked: the log lines (relay=myhostname[/socket] and relay=host[addr]:port, Dovecot's
+ * replies), each message read back over IMAP (subject, body with a dot-stuffed line and 8-bit text,
+ * Postroom's Received: header under Dovecot's), a recipient refused at RCPT beside an accepted one, one
+ * reply per recipient after the dot (one of them 552 over quota), a message with only unknown
+ * recipients, and a burst over cached sessions.
  */
 class LmtpDovecotIT {
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -88,7 +88,7 @@ public final class DovecotServer implements AutoCloseable {
         StringBuilder passwd = new StringBuilder();
         for (String u : users) {
             if (!u.matches("[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+")) throw new IllegalArgumentException("bad user " + u);
-            // user:password:uid:gid:gecos:home
+            // user:password:uid:gid:gecos:home:shell:extra fields
             passwd.append(u).append(":{PLAIN}").append(PASSWORD).append(":nobody:nogroup::").append(mail.resolve(u)).append("::");
             // extra fields: userdb_ ones go to the user's settings
             String quota = storageQuota.get(u);
@@ -99,8 +99,23 @@ public final class DovecotServer implements AutoCloseable {
             passwd.append('\n');
         }
         Files.writeString(dir.resolve("users"), passwd);
+        // a free port may be taken before Dovecot binds it: then it exits, and another pair is tried
+        for (int attempt = 1; ; attempt++) {
+            DovecotServer s = launch(dir);
+            if (s != null) return s;
+            if (attempt == 3) {
+                String log = readLog(dir);
+                delete(dir);
+                throw new IOException("dovecot did not start: " + log);
+            }
+        }
+    }
+
+    /** One start; null when Dovecot exited because a port was in use. */
+    private static DovecotServer launch(Path dir) throws IOException {
         int lmtpPort = freePort(-1);
         int imapPort = freePort(lmtpPort);
+        for (String f : List.of("dovecot.log", "dovecot.out")) Files.deleteIfExists(dir.resolve(f));
         Files.writeString(dir.resolve("dovecot.conf"), """
                 # a private test instance: nothing from /etc/dovecot
                 base_dir = %1$s/run
@@ -159,6 +174,7 @@ public final class DovecotServer implements AutoCloseable {
         }
         if (!p.isAlive()) {
             String log = s.log();
+            if (log.contains("Address already in use")) return null;
             s.close();
             throw new IOException("dovecot did not start: " + log);
         }
@@ -227,6 +243,10 @@ public final class DovecotServer implements AutoCloseable {
 
     /** Dovecot's log (log_path) followed by what the master wrote to its stdout/stderr. */
     public String log() {
+        return readLog(dir);
+    }
+
+    private static String readLog(Path dir) {
         StringBuilder b = new StringBuilder();
         for (String f : List.of("dovecot.log", "dovecot.out")) {
             try {
@@ -324,6 +344,10 @@ public final class DovecotServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        delete(dir);
+    }
+
+    private static void delete(Path dir) {
         try (var s = Files.walk(dir)) {
             for (Path f : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
         } catch (IOException e) {
