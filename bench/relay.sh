@@ -34,14 +34,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# smtp-sink -c writes "sess=S quit=Q msg=M\r" (one write each) whenever a session ends, QUIT is seen or "."
+# smtp-sink -c writes "sess=S quit=Q mesg=M\r" (one write each) whenever a session ends, QUIT is seen or "."
 # is received; the last complete record holds the running totals. -m bounds the simultaneous connections.
 smtp-sink -u nobody -c -m 512 "$SINK" 1024 > "$work/sink.out" 2> "$work/sink.err" & sink_pid=$!
 sink_record() { # the last complete counter record, or nothing
     local r; r=$(tail -c 256 "$work/sink.out" 2>/dev/null || true)
     case $r in *$'\r'*) r=${r%$'\r'*}; echo "${r##*$'\r'}" ;; esac
 }
-sink_msgs() { local r; r=$(sink_record); r=${r##*msg=}; echo "${r:-0}"; }
+sink_msgs() { local r; r=$(sink_record); r=${r##*mesg=}; echo "${r:-0}"; }
 sink_sess() { local r; r=$(sink_record); r=${r#sess=}; r=${r%% *}; echo "${r:-0}"; }
 for _ in $(seq 100); do (exec 3<>/dev/tcp/${SINK%:*}/${SINK#*:}) 2>/dev/null && break; sleep 0.05; done
 kill -0 "$sink_pid" 2>/dev/null || { echo "smtp-sink did not start: $(cat "$work/sink.err")" >&2; exit 1; }
