@@ -2,16 +2,17 @@
 # Postfix one side by side, medians, and waiting for a machine at rest before measuring.
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED=${SHARED:-$here/../shared}
-DIST=$here/dist/target/postroom
+DIST=${DIST:-$here/dist/target/postroom} # set DIST to measure another built distribution
 
 # postfix_instance ROOT PORT: Debian's Postfix, private, running (shared/bench/postfix-up.sh)
 postfix_instance() { ROOT=$1 PORT=$2 bash "$SHARED/bench/postfix-up.sh" start >/dev/null; }
 postfix_stop() { script -qc "postfix -c $1/etc stop" /dev/null >/dev/null 2>&1 || true; }
 
-# postroom_instance DIR PORT: a fresh Postroom instance in DIR with SMTP on 127.0.0.1:PORT, started; returns
-# once its SMTP port and showq answer (at most 30 s)
+# postroom_instance DIR PORT [MAIN_CF_LINES]: a fresh Postroom instance in DIR with SMTP on 127.0.0.1:PORT,
+# started; MAIN_CF_LINES (optional) are appended to its main.cf. Returns once its SMTP port and showq answer
+# (at most 30 s)
 postroom_instance() {
-    local dir=$1 port=$2
+    local dir=$1 port=$2 extra=${3:-}
     id postroom >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postroom
     "$DIST/bin/postfix" -c "$dir/etc" stop >/dev/null 2>&1 || true
     rm -rf "$dir"; mkdir -p "$dir"/{etc,queue,data,log}; chmod 755 "$dir"; chown postroom "$dir/log"
@@ -27,6 +28,7 @@ inet_interfaces = 127.0.0.1
 mynetworks = 127.0.0.0/8
 maillog_file = $dir/log/maillog
 CF
+    [ -z "$extra" ] || printf '%s\n' "$extra" >> "$dir/etc/main.cf"
     sed "s/^smtp      inet/127.0.0.1:$port inet/" "$DIST/etc/master.cf" > "$dir/etc/master.cf"
     "$DIST/bin/postfix" -c "$dir/etc" start 2>/dev/null
     for _ in $(seq 300); do
