@@ -48,6 +48,24 @@ class ReloadIT {
         }
     }
 
+    /**
+     * A master started with SIGHUP ignored (nohup, or a shell that traps HUP) still reloads: the JVM
+     * would otherwise keep the inherited "ignore" and refuse the handler without a word.
+     */
+    @Test
+    void reloadWorksWhenStartedUnderNohup() throws Exception {
+        try (MailSystem m = MailSystem.create("")) {
+            MailSystem.Result r = MailSystem.run(List.of("nohup", MailSystem.DIST.resolve("bin/postfix").toString(), "-c",
+                    m.etc().toString(), "start"), null, java.util.Map.of(), Duration.ofSeconds(60));
+            assertEquals(0, r.status(), r.stderr());
+            WaitFor.condition("smtpd up", Duration.ofSeconds(30), m::smtpUp);
+            Files.writeString(m.etc().resolve("main.cf"), "smtpd_banner = $myhostname ESMTP after nohup\n", StandardOpenOption.APPEND);
+            assertEquals(0, m.tool("postfix", null, "reload").status());
+            WaitFor.condition("new banner", Duration.ofSeconds(30), () -> banner(m).equals("220 mail.example.com ESMTP after nohup"));
+            assertEquals(0, m.tool("postfix", null, "stop").status());
+        }
+    }
+
     static String banner(MailSystem m) {
         try (RawSmtp c = new RawSmtp(m.port())) {
             String b = c.reply();

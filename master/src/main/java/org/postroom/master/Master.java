@@ -126,6 +126,8 @@ public final class Master {
         if (lock.isEmpty()) throw new IOException("the Postfix mail system is already running");
         spawner = new Spawner(Path.of(cfg.get(Params.DAEMON_DIRECTORY)), configDir, queueDir, owner[0], owner[1], Posix.isRoot(), verbose);
         Msg.info("daemon started -- version " + cfg.get(Params.MAIL_VERSION) + ", configuration " + configDir);
+        // inherited "ignore" dispositions (nohup) would make the JVM refuse these handlers without a word
+        for (int sig : new int[] {Posix.SIGHUP, 2, Posix.SIGTERM}) Posix.defaultSignal(sig);
         Signal.handle(new Signal("HUP"), s -> Thread.ofPlatform().start(this::reload));
         Signal.handle(new Signal("TERM"), s -> Thread.ofPlatform().start(() -> terminate(15)));
         Signal.handle(new Signal("INT"), s -> Thread.ofPlatform().start(() -> terminate(2)));

@@ -24,8 +24,9 @@ import org.postroom.global.tls.TlsProtocols;
  * (port 465: TLS at connect, which implies encrypt), the certificates and keys (smtpd_tls_chain_files,
  * else smtpd_tls_cert_file/key_file and smtpd_tls_eccert_file/eckey_file, PEM, RSA or ECDSA), the
  * protocols (TLS 1.2 and 1.3 by default), and what goes into the log and the Received: header. A
- * certificate or key that cannot be loaded disables TLS with Postfix's warning: STARTTLS is still
- * offered and answered with 454, as Postfix does; at encrypt no mail is then accepted.
+ * certificate or key that cannot be loaded disables TLS with Postfix's warning at level may (STARTTLS
+ * is still offered and answered with 454, as Postfix does); where TLS is required (encrypt, wrapper
+ * mode) it stops the service with the parameter and the file named, since it could accept no mail.
  */
 final class SmtpdTls {
     enum Level { NONE, MAY, ENCRYPT }
@@ -79,7 +80,12 @@ final class SmtpdTls {
         SSLContext ctx = null;
         try {
             List<PemKeys.Pair> pairs = pairs(cfg);
-            if (pairs.isEmpty()) {
+            if (pairs.isEmpty() && level == Level.ENCRYPT) {
+                throw new ConfigException(cfg.where(wrapper ? Params.SMTPD_TLS_WRAPPERMODE.name() : Params.SMTPD_TLS_SECURITY_LEVEL.name())
+                        + ": TLS is required"
+                        + (wrapper ? " (smtpd_tls_wrappermode = yes)" : "") + ", but no server certificate is configured: set "
+                        + "smtpd_tls_chain_files or smtpd_tls_cert_file and smtpd_tls_key_file");
+            } else if (pairs.isEmpty()) {
                 warn.accept("No server certs available. TLS won't be enabled");
             } else {
                 ctx = SSLContext.getInstance("TLS");
@@ -88,6 +94,10 @@ final class SmtpdTls {
                         cfg.get(Params.SMTPD_TLS_SESSION_CACHE_TIMEOUT).toSeconds()));
             }
         } catch (CertificateProblem e) {
+            if (level == Level.ENCRYPT) {
+                // Postroom: where TLS is required, a service that could only say 454 does not start
+                throw new ConfigException(cfg.where(e.parameter) + ": " + e.parameter + ": " + e.getCause().getMessage());
+            }
             warn.accept(e.getMessage() + ": disabling TLS support");
             warn.accept("TLS library problem: " + e.getCause().getMessage());
             ctx = null;
@@ -118,8 +128,11 @@ final class SmtpdTls {
 
     /** A certificate or key that could not be loaded: Postfix's first warning, the cause for the second. */
     private static final class CertificateProblem extends Exception {
-        CertificateProblem(String message, IOException cause) {
+        final String parameter;
+
+        CertificateProblem(String message, String parameter, IOException cause) {
             super(message, cause);
+            this.parameter = parameter;
         }
     }
 
@@ -131,14 +144,15 @@ final class SmtpdTls {
                 try {
                     out.add(PemKeys.chainFile(Path.of(f)));
                 } catch (IOException e) {
-                    throw new CertificateProblem("cannot load certificate and key data from file \"" + f + "\"", e);
+                    throw new CertificateProblem("cannot load certificate and key data from file \"" + f + "\"",
+                            Params.SMTPD_TLS_CHAIN_FILES.name(), e);
                 }
             }
             return out;
         }
         String[][] kinds = {
-                {"RSA", cfg.get(Params.SMTPD_TLS_CERT_FILE), cfg.get(Params.SMTPD_TLS_KEY_FILE)},
-                {"ECDSA", cfg.get(Params.SMTPD_TLS_ECCERT_FILE), cfg.get(Params.SMTPD_TLS_ECKEY_FILE)},
+                {"RSA", cfg.get(Params.SMTPD_TLS_CERT_FILE), cfg.get(Params.SMTPD_TLS_KEY_FILE), Params.SMTPD_TLS_CERT_FILE.name()},
+                {"ECDSA", cfg.get(Params.SMTPD_TLS_ECCERT_FILE), cfg.get(Params.SMTPD_TLS_ECKEY_FILE), Params.SMTPD_TLS_ECCERT_FILE.name()},
         };
         for (String[] k : kinds) {
             String cert = k[1].strip();
@@ -147,7 +161,7 @@ final class SmtpdTls {
             try {
                 out.add(PemKeys.certAndKey(Path.of(cert), Path.of(key)));
             } catch (IOException e) {
-                throw new CertificateProblem("cannot get " + k[0] + " certificate from file \"" + cert + "\"", e);
+                throw new CertificateProblem("cannot get " + k[0] + " certificate from file \"" + cert + "\"", k[3], e);
             }
         }
         return out;

@@ -24,6 +24,8 @@ public final class Posix {
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     private static final MethodHandle UMASK = handle("umask",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle SIGNAL = handle("signal",
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
 
     private static MethodHandle handle(String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd);
@@ -49,6 +51,20 @@ public final class Posix {
     /** umask(2); returns the previous mask. */
     public static int umask(int mask) {
         try { return (int) UMASK.invokeExact(mask); } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    /**
+     * signal(sig, SIG_DFL). A signal that was ignored when the process started (nohup, a shell's trap
+     * '' HUP) stays ignored in the JVM, which then silently refuses sun.misc.Signal.handle() for it:
+     * master(8) resets SIGHUP, SIGINT and SIGTERM first, as Postfix's master sets its handlers whatever
+     * it inherited.
+     */
+    public static void defaultSignal(int sig) {
+        try {
+            java.lang.foreign.MemorySegment unused = (java.lang.foreign.MemorySegment) SIGNAL.invokeExact(sig, java.lang.foreign.MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
     }
 
     public static boolean isRoot() {

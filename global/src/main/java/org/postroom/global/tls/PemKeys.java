@@ -88,12 +88,22 @@ public final class PemKeys {
     private record Contents(List<PrivateKey> keys, List<X509Certificate> chain) {}
 
     private static Contents read(Path file) throws IOException {
+        List<Object> objects = new ArrayList<>();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(r)) {
+            for (Object o; (o = pem.readObject()) != null; ) objects.add(o);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("cannot open file \"" + file + "\": No such file or directory");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException("cannot open file \"" + file + "\": Permission denied");
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot read file \"" + file + "\": " + e.getMessage());
+        }
         List<PrivateKey> keys = new ArrayList<>();
         List<X509Certificate> chain = new ArrayList<>();
         JcaPEMKeyConverter kc = new JcaPEMKeyConverter();
         JcaX509CertificateConverter cc = new JcaX509CertificateConverter();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser pem = new PEMParser(r)) {
-            for (Object o; (o = pem.readObject()) != null; ) {
+        try {
+            for (Object o : objects) {
                 switch (o) {
                     case X509CertificateHolder h -> chain.add(cc.getCertificate(h));
                     case PEMKeyPair kp -> keys.add(kc.getKeyPair(kp).getPrivate());
@@ -103,10 +113,6 @@ public final class PemKeys {
                             + ") in file \"" + file + "\"; encrypted keys are not supported");
                 }
             }
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IOException("cannot open file \"" + file + "\": No such file or directory");
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new IOException("cannot open file \"" + file + "\": Permission denied");
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new IOException("cannot read file \"" + file + "\": " + e.getMessage());
         }
