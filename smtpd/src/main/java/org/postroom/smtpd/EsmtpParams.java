@@ -18,7 +18,11 @@ final class EsmtpParams {
     static final int NOTIFY_DELAY = 8;
 
     /** MAIL FROM parameters: SIZE= (-1 when absent), BODY= as the encoding ("", "7bit", "8bit"), SMTPUTF8, RET=, ENVID=. */
-    record Mail(long size, String encoding, boolean smtputf8, int ret, String envid) {}
+    record Mail(long size, String encoding, boolean smtputf8, int ret, String envid, String authSender) {
+        Mail(long size, String encoding, boolean smtputf8, int ret, String envid) {
+            this(size, encoding, smtputf8, ret, envid, "");
+        }
+    }
 
     /** RCPT TO parameters: the NOTIFY= bits (0 when absent) and ORCPT= as "type;address" ("" when absent). */
     record Rcpt(int notifyFlags, String orcpt) {}
@@ -29,9 +33,15 @@ final class EsmtpParams {
         boolean utf8 = false;
         int ret = 0;
         String envid = "";
+        String authSender = null;
         for (String p : params) {
             String u = p.toUpperCase(Locale.ROOT);
-            if (u.startsWith("SIZE=")) {
+            if (u.startsWith("AUTH=")) {
+                // RFC 4954 section 5: kept as sasl_sender, not decoded or verified (as Postfix, even with SASL off)
+                if (authSender != null) return Parsed.bad("503 5.5.4 Error: multiple AUTH= options");
+                String v = p.substring(5);
+                authSender = v.equals("<>") ? "" : org.postroom.util.Printable.sanitize(v);
+            } else if (u.startsWith("SIZE=")) {
                 String n = p.substring(5);
                 if (n.isEmpty() || n.length() > 18 || !n.chars().allMatch(c -> c >= '0' && c <= '9')) {
                     return Parsed.bad("501 5.5.4 Bad message size syntax");
@@ -66,7 +76,7 @@ final class EsmtpParams {
                 return Parsed.bad("555 5.5.4 Unsupported option: " + p);
             }
         }
-        return Parsed.ok(new Mail(size, encoding, utf8, ret, envid));
+        return Parsed.ok(new Mail(size, encoding, utf8, ret, envid, authSender == null ? "" : authSender));
     }
 
     static Parsed<Rcpt> rcpt(List<String> params) {

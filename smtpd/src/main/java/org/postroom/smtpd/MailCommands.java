@@ -146,7 +146,8 @@ final class MailCommands {
                 s.fail("451 4.3.0 Error: queue file write error");
                 return;
             }
-            s.log.info(tx.queueId() + ": client=" + s.client.namaddr());
+            s.log.info(tx.queueId() + ": client=" + s.client.namaddr() + (s.saslUsername == null ? "" : ", sasl_method=" + s.saslMethod
+                    + ", sasl_username=" + s.saslUsername + (tx.params.authSender().isEmpty() ? "" : ", sasl_sender=" + tx.params.authSender())));
         }
         tx.addRecipient(a.address(), p);
         s.reply("250 2.1.5 Ok");
@@ -177,7 +178,9 @@ final class MailCommands {
     /** Runs the restrictions for a recipient; logs and replies when it is refused. */
     private boolean refused(String stage, String recipient) {
         Optional<String> sender = s.tx == null ? Optional.empty() : Optional.of(s.tx.sender);
-        Restrictions.Query q = new Restrictions.Query(s.client, Optional.ofNullable(s.helo), sender, recipient);
+        Restrictions.Sasl sasl = new Restrictions.Sasl(s.saslCfg.enabled(), s.saslUsername,
+                s.saslCfg::owners);
+        Restrictions.Query q = new Restrictions.Query(s.client, Optional.ofNullable(s.helo), sender, recipient, sasl);
         Optional<SmtpReply> r = s.cfg.restrictions().checkRecipient(q, s.relay, s.log);
         if (r.isEmpty()) return false;
         StringBuilder b = new StringBuilder();
@@ -216,9 +219,14 @@ final class MailCommands {
 
     private List<String> received() {
         Transaction tx = s.tx;
-        List<String> comments = s.tls != null && s.tlsCfg.receivedHeader() ? ReceivedHeader.tlsComment(s.tls) : List.of();
-        // RFC 3848 (ESMTP only): ESMTPS over TLS
-        String with = protocol() + (s.tls != null && s.protocol.equals("ESMTP") ? "S" : "");
+        List<String> comments = new ArrayList<>();
+        if (s.tls != null && s.tlsCfg.receivedHeader()) comments.addAll(ReceivedHeader.tlsComment(s.tls));
+        if (s.saslUsername != null && s.saslCfg.authenticatedHeader()) {
+            comments.add("\t(Authenticated sender: " + ReceivedHeader.comment(s.saslUsername) + ")");
+        }
+        // RFC 3848 (ESMTP only): ESMTPS over TLS, ESMTPA after AUTH, ESMTPSA both
+        boolean esmtp = s.protocol.equals("ESMTP");
+        String with = protocol() + (s.tls != null && esmtp ? "S" : "") + (s.saslUsername != null && esmtp ? "A" : "");
         return ReceivedHeader.lines(s.helo != null ? s.helo : s.client.name(), s.client, comments, s.cfg.myhostname(),
                 s.cfg.mailName(), with, tx.queueId(),
                 tx.recipients == 1 ? Optional.of(tx.firstRecipient) : Optional.empty(),

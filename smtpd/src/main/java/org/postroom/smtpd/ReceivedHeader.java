@@ -45,6 +45,21 @@ final class ReceivedHeader {
         return List.of("\t(using " + tls.summary() + ")", "\t(No client certificate requested)");
     }
 
+    /** comment_sanitize(): text fit for a header comment (no parentheses out of balance, no backslash games). */
+    static String comment(String text) {
+        StringBuilder b = new StringBuilder();
+        int depth = 0;
+        for (char c : org.postroom.util.Printable.sanitize(text).toCharArray()) {
+            if (c == '(') depth++;
+            if (c == ')' && depth == 0) continue;
+            if (c == ')') depth--;
+            if (c == '\\') continue;
+            b.append(c);
+        }
+        b.append(")".repeat(depth));
+        return b.toString();
+    }
+
     /** quote_822_local: the local part in quotes when it is not a dot-atom. */
     static String quoteLocal(String address) {
         int at = address.lastIndexOf('@');

@@ -17,7 +17,22 @@ final class Restrictions {
     record Codes(int reject, int defer, int relayReject, int nonFqdn, int invalidHostname) {}
 
     /** What is known when a recipient is checked; helo and sender are empty when not given. */
-    record Query(ClientInfo client, Optional<String> helo, Optional<String> sender, String recipient) {}
+    record Query(ClientInfo client, Optional<String> helo, Optional<String> sender, String recipient, Sasl sasl) {
+        Query(ClientInfo client, Optional<String> helo, Optional<String> sender, String recipient) {
+            this(client, helo, sender, recipient, Sasl.NONE);
+        }
+    }
+
+    /** The session's SASL state for the restrictions: whether AUTH is on here, the login, and the sender owners. */
+    record Sasl(boolean enabled, String username, Owners owners) {
+        static final Sasl NONE = new Sasl(false, null, s -> null);
+    }
+
+    /** smtpd_sender_login_maps: the logins that own a sender, or null when the sender is not listed. */
+    @FunctionalInterface
+    interface Owners {
+        List<String> of(String sender) throws org.postroom.global.table.TableException;
+    }
 
     /** The result of one restriction. */
     private sealed interface Outcome {
@@ -134,7 +149,9 @@ final class Restrictions {
             case "reject" -> reply(codes.reject(), "5.7.1", "<" + who + ">: " + what + " rejected: Access denied");
             case "defer" -> reply(codes.defer(), "4.3.2", "<" + who + ">: " + what + " rejected: Try again later");
             case "permit_mynetworks" -> mynetworks.matches(q.client().inet(), q.client().name()) ? PERMIT : DUNNO;
-            case "permit_sasl_authenticated" -> DUNNO;
+            case "permit_sasl_authenticated" -> q.sasl().username() != null ? PERMIT : DUNNO;
+            case "reject_sender_login_mismatch", "reject_authenticated_sender_login_mismatch",
+                 "reject_known_sender_login_mismatch", "reject_unauthenticated_sender_login_mismatch" -> loginMismatch(name, q, log);
             case "permit_auth_destination" -> ours(q, policy) ? PERMIT : DUNNO;
             case "reject_unauth_destination" -> ours(q, policy) ? DUNNO
                     : reply(codes.relayReject(), "5.7.1", "<" + q.recipient() + ">: Relay access denied");
@@ -153,6 +170,40 @@ final class Restrictions {
                 yield new Outcome.Refuse(SERVER_ERROR);
             }
         };
+    }
+
+    /**
+     * The sender login checks (smtpd_check.c reject_*_sender_login_mismatch): an authenticated client
+     * must own the sender (or, for "known", only a listed sender), an unauthenticated one must not use
+     * a sender that has an owner. The null sender is never checked.
+     */
+    private Outcome loginMismatch(String name, Query q, SessionLog log) throws IOException {
+        if (!q.sasl().enabled()) {
+            log.warn("restriction '" + name + "' ignored: no SASL support");
+            return DUNNO;
+        }
+        String sender = q.sender().orElse("");
+        if (sender.isEmpty()) return DUNNO;
+        List<String> owners;
+        try {
+            owners = q.sasl().owners().of(sender);
+        } catch (org.postroom.global.table.TableException e) {
+            log.warn("smtpd_sender_login_maps lookup for " + sender + ": " + e.getMessage());
+            return new Outcome.Refuse(SmtpReply.of("451 4.3.0 <" + sender + ">: Temporary lookup failure"));
+        }
+        String user = q.sasl().username();
+        boolean authenticatedCheck = !name.equals("reject_unauthenticated_sender_login_mismatch");
+        boolean unauthenticatedCheck = !name.equals("reject_authenticated_sender_login_mismatch");
+        if (user != null && authenticatedCheck) {
+            boolean owned = owners != null && owners.stream().anyMatch(o -> o.equalsIgnoreCase(user));
+            boolean listedOnly = name.equals("reject_known_sender_login_mismatch");
+            if (!owned && !(listedOnly && owners == null)) {
+                return reply(553, "5.7.1", "<" + sender + ">: Sender address rejected: not owned by user " + user);
+            }
+        } else if (user == null && unauthenticatedCheck && owners != null) {
+            return reply(553, "5.7.1", "<" + sender + ">: Sender address rejected: not logged in");
+        }
+        return DUNNO;
     }
 
     private static boolean ours(Query q, RelayPolicy policy) throws IOException {

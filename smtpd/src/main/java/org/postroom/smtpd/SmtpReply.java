@@ -83,7 +83,8 @@ record SmtpReply(int code, String enhanced, String text, boolean closeAfter) {
         for (int i = 0; i < parts.length; i++) {
             String rest = prefix + parts[i];
             boolean last = i == parts.length - 1;
-            out.add(clip(code + (last ? (rest.isEmpty() ? "" : " ") : "-") + rest));
+            // RFC 4954: "334" SP [base64], so an empty challenge is "334 " (as Postfix sends it)
+            out.add(clip(code + (last ? (rest.isEmpty() && code != 334 ? "" : " ") : "-") + rest));
         }
         return out;
     }

@@ -52,6 +52,13 @@ final class SmtpSession {
     /** The TLS settings of this service, and the handshake once TLS is on (null before). */
     SmtpdTls tlsCfg = SmtpdTls.OFF;
     TlsInfo tls;
+    /** SASL: the settings, this session's backend (null when AUTH is off), a pending exchange, the login. */
+    SmtpdSasl saslCfg = SmtpdSasl.OFF;
+    private SaslServer sasl;
+    private SaslExchange authExchange;
+    private String authMechanism;
+    String saslUsername;
+    String saslMethod;
 
     SmtpSession(SmtpdConfig cfg, ClientInfo client, RelayPolicy relay, QueueSink sink, SessionLog log, Clock clock) {
         this(cfg, client, relay, sink, log, clock, null);
@@ -93,6 +100,7 @@ final class SmtpSession {
      * escaped for logging, or empty: the pipelining synchronisation check.
      */
     Step command(String line, String unread) {
+        if (authExchange != null) return authResponse(line);
         String s = line.strip();
         int sp = 0;
         while (sp < s.length() && !Character.isWhitespace(s.charAt(sp))) sp++;
@@ -138,7 +146,10 @@ final class SmtpSession {
             case "QUIT" -> reply(SmtpReply.of("221 2.0.0 Bye").closing());
             case "HELP" -> reply("214 2.0.0 Commands: BDAT DATA EHLO ETRN HELO HELP MAIL NOOP QUIT RCPT RSET VRFY");
             case "STARTTLS" -> starttls(args);
-            case "AUTH" -> fail("503 5.5.1 Error: authentication not enabled");
+            case "AUTH" -> {
+                auth(args);
+                if (authExchange != null) return done(); // counted when the exchange ends
+            }
             default -> fail("500 5.5.2 Error: command not recognized");
         }
         if (phase instanceof Phase.Command) stats.count(name, !failed);
@@ -195,8 +206,109 @@ final class SmtpSession {
         lostConnection();
     }
 
+    /** SASL for this session: the settings and a backend (null: AUTH off). */
+    void useSasl(SmtpdSasl cfg, SaslServer backend) {
+        this.saslCfg = cfg;
+        this.sasl = cfg.enabled() ? backend : null;
+    }
+
+    /** AUTH is announced and accepted: SASL is on, and TLS is on when smtpd_tls_auth_only says so. */
+    private boolean saslActive() {
+        return sasl != null && (tls != null || !tlsCfg.authOnly());
+    }
+
+    /** AUTH (smtpd_sasl_proto.c), with Postfix's checks in Postfix's order. */
+    private void auth(String args) {
+        if (cfg.heloRequired() && helo == null) {
+            fail("503 5.5.1 Error: send HELO/EHLO first");
+        } else if (sasl == null) {
+            fail("503 5.5.1 Error: authentication not enabled");
+        } else if (tx != null) {
+            fail("503 5.5.1 Error: MAIL transaction in progress");
+        } else if (tlsCfg.authOnly() && tls == null) {
+            fail("504 5.5.4 Encryption required for requested authentication mechanism");
+        } else if (saslUsername != null) {
+            fail("503 5.5.1 Error: already authenticated");
+        } else {
+            String[] w = args.isEmpty() ? new String[0] : args.split("\\s+");
+            if (w.length < 1 || w.length > 2) {
+                fail("501 5.5.4 Syntax: AUTH mechanism");
+                return;
+            }
+            authMechanism = w[0].toUpperCase(Locale.ROOT);
+            if (!sasl.mechanisms(tls != null).contains(authMechanism)) {
+                authFailed("Invalid authentication mechanism", null);
+                return;
+            }
+            String initial = null;
+            if (w.length == 2) {
+                initial = w[1].equals("=") ? "" : w[1];
+                if (!SmtpdSasl.isBase64(initial)) {
+                    authFailed("Invalid base64 data in initial response", null);
+                    return;
+                }
+            }
+            SaslExchange x = sasl.start(authMechanism, tls != null, client);
+            String first = initial;
+            authStep(x, () -> x.first(first));
+        }
+    }
+
+    /** A line while an AUTH exchange waits for the client: its response to our 334 challenge. */
+    private Step authResponse(String line) {
+        SaslExchange x = authExchange;
+        authExchange = null;
+        if (line.equals("*")) {
+            log.warn(client.namaddr() + ": SASL " + authMechanism + " authentication aborted");
+            fail("501 5.7.0 Authentication aborted");
+        } else if (line.length() > saslCfg.responseLimit()) {
+            fail("500 5.5.6 SASL response limit exceeded");
+        } else if (!SmtpdSasl.isBase64(line)) {
+            authFailed("Invalid base64 data in continued response", null);
+        } else {
+            authStep(x, () -> x.next(line));
+        }
+        if (authExchange == null) stats.count("auth", !failed);
+        return done();
+    }
+
+    private void authStep(SaslExchange x, java.util.function.Supplier<SaslStep> step) {
+        SaslStep st;
+        try {
+            st = step.get();
+        } catch (IllegalArgumentException e) {
+            authFailed("Invalid base64 data in continued response", null);
+            return;
+        }
+        switch (st) {
+            case SaslStep.Challenge c -> {
+                reply(new SmtpReply(334, "", c.base64(), false));
+                authExchange = x;
+            }
+            case SaslStep.Success ok -> {
+                saslUsername = ok.username();
+                saslMethod = authMechanism;
+                reply("235 2.7.0 Authentication successful");
+            }
+            case SaslStep.Failure f -> authFailed(f.reason(), f.username());
+            case SaslStep.TempFailure t -> fail("454 4.7.0 Temporary authentication failure: " + t.reason());
+        }
+    }
+
+    private void authFailed(String reason, String username) {
+        log.warn(client.namaddr() + ": SASL " + authMechanism + " authentication failed: " + reason + ", sasl_username="
+                + (username == null ? "(unavailable)" : username));
+        fail("535 5.7.8 Error: authentication failed: " + reason);
+    }
+
     /** A command line longer than line_length_limit (the rest of it has been skipped). */
     Step commandTooLong() {
+        if (authExchange != null) {
+            authExchange = null;
+            fail("500 5.5.6 SASL response limit exceeded");
+            stats.count("auth", false);
+            return done();
+        }
         fail(new SmtpReply(500, "5.5.2", cfg.myhostname() + " Error: command too long", false));
         return done();
     }
@@ -317,6 +429,7 @@ final class SmtpSession {
         }
         abortTransaction();
         phase = Phase.CLOSED;
+        if (sasl != null) sasl.close();
         log.info("disconnect from " + client.namaddr() + stats.summary() + (bareLfNoted ? " notes=bare_lf" : ""));
     }
 
@@ -342,7 +455,15 @@ final class SmtpSession {
         }
         List<String> keywords = new ArrayList<>(cfg.ehloKeywords());
         // STARTTLS after ETRN (ehlo_cmd), while TLS is not on yet
-        if (tlsCfg.offered() && tls == null) keywords.add(keywords.indexOf("ETRN") + 1, "STARTTLS");
+        int at = keywords.indexOf("ETRN") + 1;
+        if (tlsCfg.offered() && tls == null) keywords.add(at++, "STARTTLS");
+        if (saslActive()) {
+            List<String> mechs = sasl.mechanisms(tls != null);
+            if (!mechs.isEmpty()) {
+                keywords.add(at++, "AUTH " + String.join(" ", mechs));
+                if (saslCfg.brokenClients()) keywords.add(at, "AUTH=" + String.join(" ", mechs));
+            }
+        }
         reply(new SmtpReply(250, "", cfg.myhostname() + "\n" + String.join("\n", keywords), false));
     }
 

@@ -110,7 +110,10 @@ public final class Smtpd implements ConnectionService {
             Params.SMTPD_TLS_CHAIN_FILES, Params.SMTPD_TLS_AUTH_ONLY, Params.SMTPD_TLS_WRAPPERMODE, Params.SMTPD_TLS_RECEIVED_HEADER,
             Params.SMTPD_TLS_LOGLEVEL, Params.SMTPD_TLS_PROTOCOLS, Params.SMTPD_TLS_MANDATORY_PROTOCOLS, Params.SMTPD_TLS_CIPHERS,
             Params.SMTPD_TLS_MANDATORY_CIPHERS, Params.SMTPD_TLS_ASK_CCERT, Params.SMTPD_TLS_SESSION_CACHE_TIMEOUT,
-            Params.SMTPD_STARTTLS_TIMEOUT),
+            Params.SMTPD_STARTTLS_TIMEOUT, Params.SMTPD_SASL_AUTH_ENABLE, Params.SMTPD_SASL_TYPE, Params.SMTPD_SASL_PATH,
+            Params.SMTPD_SASL_SERVICE, Params.SMTPD_SASL_SECURITY_OPTIONS, Params.SMTPD_SASL_TLS_SECURITY_OPTIONS,
+            Params.SMTPD_SASL_LOCAL_DOMAIN, Params.BROKEN_SASL_AUTH_CLIENTS, Params.SMTPD_SASL_AUTHENTICATED_HEADER,
+            Params.SMTPD_SASL_RESPONSE_LIMIT, Params.SMTPD_SASL_USER_MAPS, Params.SMTPD_SENDER_LOGIN_MAPS),
             Set.of());
 
     public static void main(String[] args) {
@@ -126,6 +129,7 @@ public final class Smtpd implements ConnectionService {
     private final List<String> localHeaderClients;
     private final Anvil anvil;
     private final SmtpdTls tls;
+    private final SmtpdSasl sasl;
 
     Smtpd(ServiceContext ctx) {
         MainCf mainCf = ctx.config();
@@ -144,6 +148,7 @@ public final class Smtpd implements ConnectionService {
         this.sink = new CleanupQueueSink(ctx.queueDirectory(), cfg.ipcTimeout());
         this.anvil = new Anvil(ctx.serviceName(), cfg.limits().timeUnit());
         this.tls = SmtpdTls.from(mainCf, Msg::warn);
+        this.sasl = SmtpdSasl.from(mainCf, ctx.queueDirectory());
     }
 
     @Override
@@ -152,6 +157,7 @@ public final class Smtpd implements ConnectionService {
         SmtpdConfig cfg = stress.active() ? stressed : this.cfg;
         SmtpSession session = new SmtpSession(cfg, client, relay, sink, SessionLog.MAILLOG, Clock.systemDefaultZone(), anvil);
         session.useTls(tls);
+        if (sasl.enabled()) session.useSasl(sasl, sasl.open(c.local().map(a -> a.getAddress().getHostAddress()).orElse("127.0.0.1")));
         try (ChannelWire wire = new ChannelWire(c.ipc())) {
             new Chat(session, wire, cfg).run();
         }

@@ -53,8 +53,8 @@ final class SmtpdTls {
     }
 
     /** Settings without reading main.cf or certificates (tests: the dialog's "tls:" line). */
-    static SmtpdTls of(Level level, boolean wrappermode, boolean receivedHeader, int loglevel, SSLContext context) {
-        return new SmtpdTls(wrappermode ? Level.ENCRYPT : level, wrappermode, level == Level.ENCRYPT || wrappermode, receivedHeader,
+    static SmtpdTls of(Level level, boolean wrappermode, boolean authOnly, boolean receivedHeader, int loglevel, SSLContext context) {
+        return new SmtpdTls(wrappermode ? Level.ENCRYPT : level, wrappermode, authOnly || level == Level.ENCRYPT || wrappermode, receivedHeader,
                 loglevel, Duration.ofSeconds(300), List.of("TLSv1.2", "TLSv1.3"), context);
     }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.postroom.global.config.MainCf;
 import org.postroom.global.proto.cleanup.CleanupStatus;
 
 /**
@@ -28,7 +29,7 @@ import org.postroom.global.proto.cleanup.CleanupStatus;
  * one exact reply line, {@code S~ prefix} one reply line starting with the prefix, {@code X: closed}
  * expects the session to have ended, {@code L: line} / {@code L~ prefix} expect log lines (in order,
  * checked after the disconnect), {@code Q: record} (or {@code Q~ prefix}) expects a record ("N text") in
- * the last queue file (in order). {@code tls: may|encrypt|wrapper|broken [received] [log]} gives the session TLS settings
+ * the last queue file (in order). {@code tls: may|encrypt|wrapper|broken [authonly] [received] [log]} gives the session TLS settings
  * ("broken": no usable certificate); {@code T: ok} completes the handshake the session asked for,
  * {@code T: fail REASON} and {@code T: lost} end it. Lines starting with '#' are comments.
  */
@@ -63,6 +64,9 @@ class DialogTest {
         Fakes.Log log = new Fakes.Log();
         SmtpSession s = new SmtpSession(Fakes.config(config.toString()), Fakes.client(client), new Fakes.Relay(), queue, log, Fakes.CLOCK);
         if (tls != null) s.useTls(tls(tls));
+        SmtpdSasl sasl = SmtpdSasl.from(MainCf.parse(Path.of("/nonexistent/main.cf"), Fakes.BASE_CONFIG + config, java.util.Map.of(), w -> { }),
+                Path.of("/nonexistent"));
+        if (sasl.enabled()) s.useSasl(sasl, sasl.open("127.0.0.1", java.time.Duration.ZERO));
         Deque<String> replies = new ArrayDeque<>();
         List<String> logWanted = new ArrayList<>();
         List<String> queueWanted = new ArrayList<>();
@@ -114,7 +118,7 @@ class DialogTest {
         List<String> w = List.of(spec.split("\\s+"));
         SmtpdTls.Level level = w.getFirst().equals("encrypt") ? SmtpdTls.Level.ENCRYPT : SmtpdTls.Level.MAY;
         try {
-            return SmtpdTls.of(level, w.getFirst().equals("wrapper"), w.contains("received"), w.contains("log") ? 1 : 0,
+            return SmtpdTls.of(level, w.getFirst().equals("wrapper"), w.contains("authonly"), w.contains("received"), w.contains("log") ? 1 : 0,
                     w.getFirst().equals("broken") ? null : javax.net.ssl.SSLContext.getDefault());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new AssertionError(e);

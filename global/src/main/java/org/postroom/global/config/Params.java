@@ -113,6 +113,21 @@ public final class Params {
     public static final Param<Boolean> SMTPD_TLS_ASK_CCERT = reg(Param.bool("smtpd_tls_ask_ccert", "no"));
     public static final Param<Duration> SMTPD_TLS_SESSION_CACHE_TIMEOUT = reg(Param.time("smtpd_tls_session_cache_timeout", "3600s", 's'));
     public static final Param<Duration> SMTPD_STARTTLS_TIMEOUT = reg(Param.time("smtpd_starttls_timeout", "${stress?{10}:{300}}s", 's'));
+    // SASL in smtpd (smtpd_sasl_glue.c, xsasl)
+    public static final Param<Boolean> SMTPD_SASL_AUTH_ENABLE = reg(Param.bool("smtpd_sasl_auth_enable", "no"));
+    /** cyrus (Postfix's default; not available in Postroom), dovecot, or builtin (Postroom: users in lookup tables). */
+    public static final Param<String> SMTPD_SASL_TYPE = reg(Param.string("smtpd_sasl_type", "cyrus"));
+    public static final Param<String> SMTPD_SASL_PATH = reg(Param.string("smtpd_sasl_path", "smtpd"));
+    public static final Param<String> SMTPD_SASL_SERVICE = reg(Param.string("smtpd_sasl_service", "smtp"));
+    public static final Param<List<String>> SMTPD_SASL_SECURITY_OPTIONS = reg(Param.list("smtpd_sasl_security_options", "noanonymous"));
+    public static final Param<List<String>> SMTPD_SASL_TLS_SECURITY_OPTIONS = reg(Param.list("smtpd_sasl_tls_security_options", "$smtpd_sasl_security_options"));
+    public static final Param<String> SMTPD_SASL_LOCAL_DOMAIN = reg(Param.string("smtpd_sasl_local_domain", ""));
+    public static final Param<Boolean> BROKEN_SASL_AUTH_CLIENTS = reg(Param.bool("broken_sasl_auth_clients", "no"));
+    public static final Param<Boolean> SMTPD_SASL_AUTHENTICATED_HEADER = reg(Param.bool("smtpd_sasl_authenticated_header", "no"));
+    public static final Param<Integer> SMTPD_SASL_RESPONSE_LIMIT = reg(Param.integer("smtpd_sasl_response_limit", "12288"));
+    /** Postroom (smtpd_sasl_type = builtin): tables of login name to "{SCHEME}hash" (postpasswd(1)). */
+    public static final Param<List<String>> SMTPD_SASL_USER_MAPS = reg(Param.list("smtpd_sasl_user_maps", ""));
+    public static final Param<List<String>> SMTPD_SENDER_LOGIN_MAPS = reg(Param.list("smtpd_sender_login_maps", ""));
     public static final Param<Integer> SMTPD_HARD_ERROR_LIMIT = reg(Param.integer("smtpd_hard_error_limit", "${stress?{1}:{20}}"));
     public static final Param<Integer> SMTPD_SOFT_ERROR_LIMIT = reg(Param.integer("smtpd_soft_error_limit", "10"));
     public static final Param<Duration> SMTPD_ERROR_SLEEP_TIME = reg(Param.time("smtpd_error_sleep_time", "1s", 's'));
