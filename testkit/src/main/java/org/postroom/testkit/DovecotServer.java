@@ -152,6 +152,11 @@ public final class DovecotServer implements AutoCloseable {
                     port = %2$d
                   }
                 }
+                service auth {
+                  unix_listener auth-client {
+                    mode = 0666
+                  }
+                }
                 service imap-login {
                   inet_listener imap {
                     address = 127.0.0.1
@@ -228,6 +233,11 @@ public final class DovecotServer implements AutoCloseable {
     }
 
     /** The LMTP UNIX-domain socket (an lmtp(8) next hop of unix:PATH). */
+    /** The authentication client socket (smtpd_sasl_type = dovecot, smtpd_sasl_path). */
+    public Path authSocket() {
+        return dir.resolve("run/auth-client");
+    }
+
     public Path lmtpSocket() {
         return dir.resolve("run/lmtp");
     }
