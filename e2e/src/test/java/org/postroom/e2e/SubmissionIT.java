@@ -44,7 +44,7 @@ class SubmissionIT {
 
     private static MailSystem system(Path work, TestCa.Issued cert, String sasl, int submission, int submissions) throws IOException {
         MailSystem m = MailSystem.create("smtpd_tls_cert_file = " + cert.certFile() + "\nsmtpd_tls_key_file = " + cert.keyFile() + "\n"
-                + "smtpd_tls_security_level = may\nsmtpd_tls_loglevel = 1\nsmtpd_sasl_authenticated_header = yes\n" + sasl);
+                + "smtpd_tls_security_level = may\nsmtpd_tls_loglevel = 1\nsmtpd_tls_received_header = yes\nsmtpd_sasl_authenticated_header = yes\n" + sasl);
         Files.writeString(m.etc().resolve("master.cf"), services(submission, submissions), StandardOpenOption.APPEND);
         return m;
     }
@@ -148,7 +148,9 @@ class SubmissionIT {
                     + "sasl_username=alice@example.com"), log);
             assertFalse(log.contains("s3cret") || log.contains("scram pass"), "no password in the log");
             String msg = find(m, "swaks submission");
-            assertTrue(msg.matches("(?s)Received: from \\S+ \\(localhost \\[127\\.0\\.0\\.1\\]\\)\n\t\\(Authenticated sender: alice@example.com\\)\n"
+            assertTrue(msg.matches("(?s).*\nReceived: from \\S+ \\(localhost \\[127\\.0\\.0\\.1\\]\\)\n"
+                    + "\t\\(using TLSv1\\.3 with cipher TLS_AES_\\d+_GCM_SHA\\d+ \\(\\d+/\\d+ bits\\)\\)\n(\t .*\n)?"
+                    + "\t\\(No client certificate requested\\)\n\t\\(Authenticated sender: alice@example.com\\)\n"
                     + "\tby mail\\.example\\.com \\(Postfix\\) with ESMTPSA id .*"), msg);
             // the remote recipient was accepted (relayed with AUTH), not refused
             assertTrue(sw.stdout().contains(" ~> RCPT TO:<carol@far.example>\n<~  250 2.1.5 Ok"), sw.stdout());
