@@ -227,10 +227,12 @@ final class MailCommands {
         // RFC 3848 (ESMTP only): ESMTPS over TLS, ESMTPA after AUTH, ESMTPSA both
         boolean esmtp = s.protocol.equals("ESMTP");
         String with = protocol() + (s.tls != null && esmtp ? "S" : "") + (s.saslUsername != null && esmtp ? "A" : "");
+        Optional<String> only = tx.recipients == 1 ? Optional.of(tx.firstRecipient) : Optional.empty();
+        ZonedDateTime when = ZonedDateTime.ofInstant(tx.arrival, s.clock.getZone());
+        if (s.cfg.hideClientSession()) return ReceivedHeader.hidden(s.cfg.myhostname(), s.cfg.mailName(), tx.queueId(), only, when);
         return ReceivedHeader.lines(s.helo != null ? s.helo : s.client.name(), s.client, comments, s.cfg.myhostname(),
                 s.cfg.mailName(), with, tx.queueId(),
-                tx.recipients == 1 ? Optional.of(tx.firstRecipient) : Optional.empty(),
-                ZonedDateTime.ofInstant(tx.arrival, s.clock.getZone()));
+                only, when);
     }
 
     void data(String args) {

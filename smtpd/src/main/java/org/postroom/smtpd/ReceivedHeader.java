@@ -37,6 +37,16 @@ final class ReceivedHeader {
     }
 
     /**
+     * smtpd_hide_client_session = yes: no "from" line, no comments and no protocol, only
+     * {@code Received: by <myhostname> (<mail_name>) id <ID>} and the for/date part (smtpd.c).
+     */
+    static List<String> hidden(String myhostname, String mailName, String queueId, Optional<String> onlyRecipient, ZonedDateTime when) {
+        String by = "Received: by " + myhostname + " (" + mailName + ") id " + queueId;
+        if (onlyRecipient.isPresent()) return List.of(by, "\tfor <" + quoteLocal(onlyRecipient.get()) + ">; " + MailDate.format(when));
+        return List.of(by + ";", "\t" + MailDate.format(when));
+    }
+
+    /**
      * The TLS comment of smtpd_tls_received_header (smtpd.c): the protocol and cipher, then the client
      * certificate line. Postroom has no key-exchange details to add (the JDK does not expose them); this
      * is the layout Postfix uses when its TLS library gives none.

@@ -11,7 +11,6 @@ import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.table.Table;
 import org.postroom.global.table.TableException;
-import org.postroom.global.table.Tables;
 
 /**
  * smtpd's SASL settings (smtpd_sasl_glue.c), read once: whether AUTH is offered, which implementation
@@ -80,12 +79,17 @@ final class SmtpdSasl {
                 cfg.get(Params.SMTPD_SASL_RESPONSE_LIMIT), users, logins, cfg.get(Params.RECIPIENT_DELIMITER));
     }
 
+    /**
+     * The tables as a daemon holds them (dict_surrogate, dict_changed_name): reopened when the file
+     * changes, so a user postpasswd(1) adds can log in at once; a table that cannot be opened fails its
+     * lookups (a temporary AUTH failure) instead of stopping smtpd. An unknown type is a configuration error.
+     */
     private static List<Table> tables(MainCf cfg, String name, List<String> specs) {
         List<Table> out = new ArrayList<>();
         for (String spec : specs) {
             try {
-                out.add(Tables.open(spec));
-            } catch (TableException e) {
+                out.add(new org.postroom.global.table.LazyTable(spec, false));
+            } catch (ConfigException e) {
                 throw new ConfigException(cfg.where(name) + ": " + name + ": " + spec + ": " + e.getMessage());
             }
         }

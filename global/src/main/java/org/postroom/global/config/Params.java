@@ -151,6 +151,8 @@ public final class Params {
             "${smtpd_client_connection_limit_exceptions:$mynetworks}"));
     public static final Param<Duration> ANVIL_RATE_TIME_UNIT = reg(Param.time("anvil_rate_time_unit", "60s", 's'));
     public static final Param<Boolean> SMTPD_FORBID_UNAUTH_PIPELINING = reg(Param.bool("smtpd_forbid_unauth_pipelining", "yes"));
+    /** No "from" part, TLS or SASL comment and protocol in smtpd's Received: header (the submission entries set it). */
+    public static final Param<Boolean> SMTPD_HIDE_CLIENT_SESSION = reg(Param.bool("smtpd_hide_client_session", "no"));
     public static final Param<Boolean> SMTPUTF8_ENABLE = reg(Param.bool("smtputf8_enable", "${{$compatibility_level} <level {1} ? {no} : {yes}}"));
     public static final Param<Boolean> DISABLE_VRFY_COMMAND = reg(Param.bool("disable_vrfy_command", "no"));
     public static final Param<Integer> RELAY_DOMAINS_REJECT_CODE = reg(Param.integer("relay_domains_reject_code", "554"));

@@ -49,6 +49,8 @@ import picocli.CommandLine.Parameters;
  *                MAIL_OWNER: PATH", "... group or other writable: PATH", "... damaged message: corrupt/ID"
  *     set-permissions  give the queue tree and the configuration files their owners and modes
  *                (queue directories mail_owner 0700, maildrop 1733, public 0711, main.cf root)
+ *     tls subcommand  server keys and certificates, as postfix-tls(1): enable-server, new-server-key,
+ *                deploy-server-cert, all-default-server (see PostfixTls)
  *     Messages go to stderr as "postfix/postfix-script: text", as Postfix's postfix-script prints them.
  * SECURITY
  *     Started by root or the instance owner; it only signals master and reads the configuration.
@@ -67,9 +69,11 @@ public final class Postfix implements Callable<Integer> {
     @Option(names = "-c", paramLabel = "config_dir") Path configDir;
     @Option(names = "-v") boolean verbose;
     @Parameters(index = "0", paramLabel = "command") String command;
+    @Parameters(index = "1..*", paramLabel = "argument") List<String> arguments = new ArrayList<>();
 
     public static void main(String[] args) {
         CommandLine cl = Cli.commandLine(new Postfix());
+        cl.setStopAtPositional(true); // "postfix tls new-server-key -a ecdsa": options after the command are its own
         cl.setParameterExceptionHandler((ex, a) -> {
             System.err.println("postfix: fatal: usage: postfix [-c config_dir] [-Dv] command");
             return ExitCode.FATAL;
@@ -111,8 +115,9 @@ public final class Postfix implements Callable<Integer> {
                 case "flush" -> flush(queueDir);
                 case "check" -> check(cfg, queueDir);
                 case "set-permissions" -> setPermissions(cfg, queueDir);
+                case "tls" -> new PostfixTls(cfg, configDir, System.err).run(arguments);
                 default -> {
-                    System.err.println("postfix: fatal: unknown command: '" + command + "'. Usage: postfix start (or stop, reload, abort, flush, check, status, set-permissions, start-fg)");
+                    System.err.println("postfix: fatal: unknown command: '" + command + "'. Usage: postfix start (or stop, reload, abort, flush, check, status, set-permissions, start-fg, tls)");
                     yield ExitCode.FATAL;
                 }
             };

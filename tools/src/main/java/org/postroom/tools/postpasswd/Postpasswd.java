@@ -184,7 +184,10 @@ public final class Postpasswd {
         if (Files.exists(source)) {
             Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(source));
             try {
-                Files.setOwner(tmp, Files.getOwner(source));
+                java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(source, java.nio.file.attribute.PosixFileAttributes.class);
+                java.nio.file.attribute.PosixFileAttributeView v = Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class);
+                v.setGroup(a.group()); // smtpd reads the table as mail_owner, often through the group
+                v.setOwner(a.owner());
             } catch (IOException e) {
                 // not root: the file stays ours
             }
