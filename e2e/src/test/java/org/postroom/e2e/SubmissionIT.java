@@ -23,7 +23,8 @@ import org.postroom.testkit.WaitFor;
 
 /**
  * Submission with Postfix's master.cf entries: "submission" (STARTTLS required, then AUTH) and
- * "submissions" (TLS at connect), with real clients (swaks, Python's smtplib, curl), first against the
+ * "submissions" (TLS at connect), with real clients (swaks, msmtp, s-nail, mutt, curl, Python's smtplib and
+ * Angus Mail, see {@link SubmissionClients}), first against the
  * built-in user table filled by postpasswd(1), then against a real Dovecot auth service. Before TLS
  * there is no AUTH and every command but EHLO/STARTTLS/NOOP/QUIT gets 530; a wrong password gets 535;
  * without AUTH nothing is relayed, with it anything is; the Received: header and the log name the user.
@@ -32,20 +33,21 @@ class SubmissionIT {
     private static final String USER = MailSystem.localUser();
 
     /** The two services of Postfix's master.cf, on free ports, with the per-service overrides. */
-    private static String services(int submission, int submissions) {
+    private static String services(int submission, int submissions, String submissionsExtra) {
         String common = "  -o smtpd_sasl_auth_enable=yes\n  -o smtpd_reject_unlisted_recipient=no\n"
                 + "  -o smtpd_client_restrictions=\n  -o smtpd_helo_restrictions=\n  -o smtpd_sender_restrictions=\n"
                 + "  -o smtpd_relay_restrictions=\n  -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject\n";
         return "127.0.0.1:" + submission + " inet n - n - - smtpd\n  -o syslog_name=postfix/submission\n"
                 + "  -o smtpd_tls_security_level=encrypt\n  -o smtpd_tls_auth_only=yes\n" + common
                 + "127.0.0.1:" + submissions + " inet n - n - - smtpd\n  -o syslog_name=postfix/submissions\n"
-                + "  -o smtpd_tls_wrappermode=yes\n" + common;
+                + "  -o smtpd_tls_wrappermode=yes\n" + submissionsExtra + common;
     }
 
-    private static MailSystem system(Path work, TestCa.Issued cert, String sasl, int submission, int submissions) throws IOException {
+    private static MailSystem system(Path work, TestCa.Issued cert, String sasl, int submission, int submissions, String submissionsExtra)
+            throws IOException {
         MailSystem m = MailSystem.create("smtpd_tls_cert_file = " + cert.certFile() + "\nsmtpd_tls_key_file = " + cert.keyFile() + "\n"
                 + "smtpd_tls_security_level = may\nsmtpd_tls_loglevel = 1\nsmtpd_tls_received_header = yes\nsmtpd_sasl_authenticated_header = yes\n" + sasl);
-        Files.writeString(m.etc().resolve("master.cf"), services(submission, submissions), StandardOpenOption.APPEND);
+        Files.writeString(m.etc().resolve("master.cf"), services(submission, submissions, submissionsExtra), StandardOpenOption.APPEND);
         return m;
     }
 
@@ -65,11 +67,12 @@ class SubmissionIT {
                 "needs root, python3, swaks and curl");
         Path work = Files.createTempDirectory("submission", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         TestCa ca = TestCa.create(work, "Postroom Test CA");
-        TestCa.Issued cert = ca.issue("mail", "mail.example.com", "127.0.0.1");
+        TestCa.Issued cert = ca.issue("mail", "mail.example.com", "localhost", "127.0.0.1");
         Path users = work.resolve("sasl-users");
         int sub = MailSystem.freePort();
         int subs = MailSystem.freePort();
-        try (MailSystem m = system(work, cert, "smtpd_sasl_type = builtin\nsmtpd_sasl_user_maps = hash:" + users + "\n", sub, subs)) {
+        try (MailSystem m = system(work, cert, "smtpd_sasl_type = builtin\nsmtpd_sasl_user_maps = hash:" + users + "\n", sub, subs,
+                "  -o smtpd_sasl_builtin_mechanisms=PLAIN,LOGIN,SCRAM-SHA-256\n")) {
             // the user table, as an admin makes it
             MailSystem.Result pw = m.tool("postpasswd", "s3cret pass\n", "-c", m.etc().toString(), "alice@example.com");
             assertEquals(0, pw.status(), pw.stderr());
@@ -90,7 +93,13 @@ class SubmissionIT {
                 assertEquals("530 5.7.0 Must issue a STARTTLS command first", c.send("AUTH PLAIN AGFsaWNlQGV4YW1wbGUuY29tAHMzY3JldCBwYXNz"));
                 assertEquals("530 5.7.0 Must issue a STARTTLS command first", c.send("MAIL FROM:<alice@example.com>"));
             }
-            // swaks: STARTTLS, AUTH PLAIN, relay to a remote domain and to a local user
+            // every real client, PLAIN or LOGIN as each prefers, over STARTTLS and TLS at connect
+            SubmissionClients clients = new SubmissionClients(work, ca.caFile(), sub, subs, "alice@example.com", "s3cret pass", USER + "@localhost");
+            List<String> subjects = clients.send();
+            // bob's {SCRAM-SHA-256} entry: SCRAM with msmtp and mutt where the service offers it
+            SubmissionClients scram = new SubmissionClients(work, ca.caFile(), sub, subs, "bob@example.com", "scram pass", USER + "@localhost");
+            List<String> scramSubjects = scram.sendScram();
+            // swaks relays to a remote domain with AUTH (accepted: the queue holds it for far.example)
             MailSystem.Result sw = MailSystem.run(List.of("swaks", "-s", "127.0.0.1", "-p", Integer.toString(sub), "-tls",
                     "--auth", "PLAIN", "--auth-user", "alice@example.com", "--auth-password", "s3cret pass",
                     "-f", "alice@example.com", "-t", USER + "@localhost,carol@far.example", "--header", "Subject: swaks submission"),
@@ -106,43 +115,32 @@ class SubmissionIT {
             String noauth = MailSystem.run(List.of("swaks", "-s", "127.0.0.1", "-p", Integer.toString(sub), "-tls",
                     "-f", "alice@example.com", "-t", USER + "@localhost"), null, Map.of(), Duration.ofSeconds(60)).stdout();
             assertTrue(noauth.contains("554 5.7.1 <" + USER + "@localhost>: Recipient address rejected: Access denied"), noauth);
-            // Python: STARTTLS + LOGIN, and SMTP_SSL + SCRAM-SHA-256 is not in smtplib: PLAIN on the wrapper port
-            String py = """
-                    import smtplib, ssl, sys
-                    ctx = ssl.create_default_context(cafile=sys.argv[1])
-                    s = smtplib.SMTP("127.0.0.1", int(sys.argv[2])); s.starttls(context=ctx); s.ehlo("py.example")
-                    assert "PLAIN" in s.esmtp_features["auth"], s.esmtp_features
-                    s.login("alice@example.com", "s3cret pass", initial_response_ok=False)
-                    s.sendmail("alice@example.com", [sys.argv[4]], "Subject: smtplib submission\\r\\n\\r\\nhi\\r\\n"); s.quit()
-                    w = smtplib.SMTP_SSL("127.0.0.1", int(sys.argv[3]), context=ctx); w.ehlo("py.example")
-                    w.login("alice@example.com", "s3cret pass")
-                    w.sendmail("alice@example.com", [sys.argv[4]], "Subject: smtplib submissions\\r\\n\\r\\nhi\\r\\n"); w.quit()
-                    print("ok")
+            // repeated failures are slowed: three wrong passwords in one session take at least three seconds
+            String slow = """
+                    import smtplib, ssl, sys, time
+                    s = smtplib.SMTP_SSL("localhost", int(sys.argv[2]), context=ssl.create_default_context(cafile=sys.argv[1]))
+                    s.ehlo("py.example"); t0 = time.monotonic(); codes = []
+                    for i in range(3):
+                        try: s.login("alice@example.com", "wrong %d" % i)
+                        except smtplib.SMTPAuthenticationError as e: codes.append(e.smtp_code)
+                    print("%.2f %s" % (time.monotonic() - t0, codes)); s.quit()
                     """;
-            MailSystem.Result pr = MailSystem.run(List.of(SmtpReceiver.PYTHON.toString(), "-c", py, ca.caFile().toString(),
-                    Integer.toString(sub), Integer.toString(subs), USER + "@localhost"), null, Map.of(), Duration.ofSeconds(60));
-            assertEquals(0, pr.status(), pr.stdout() + pr.stderr() + m.log());
-            // curl: implicit TLS (smtps://) with SCRAM-SHA-256 is not curl's; it uses PLAIN or LOGIN here
-            Path mail = work.resolve("curl.eml");
-            Files.writeString(mail, "Subject: curl submissions\r\n\r\nhi\r\n");
-            MailSystem.Result cu = MailSystem.run(List.of("curl", "-sS", "--cacert", ca.caFile().toString(), "--url",
-                    "smtps://127.0.0.1:" + subs, "--user", "bob@example.com:scram pass", "--login-options", "AUTH=SCRAM-SHA-256",
-                    "--mail-from", "bob@example.com", "--mail-rcpt", USER + "@localhost", "-T", mail.toString()), null, Map.of(),
-                    Duration.ofSeconds(60));
-            boolean curlScram = cu.status() == 0;
-            if (!curlScram) {
-                // this curl has no SCRAM: bob's table entry cannot serve PLAIN/LOGIN either? It can: any scheme checks a password
-                cu = MailSystem.run(List.of("curl", "-sS", "--cacert", ca.caFile().toString(), "--url", "smtps://127.0.0.1:" + subs,
-                        "--user", "bob@example.com:scram pass", "--mail-from", "bob@example.com", "--mail-rcpt", USER + "@localhost",
-                        "-T", mail.toString()), null, Map.of(), Duration.ofSeconds(60));
-            }
-            assertEquals(0, cu.status(), cu.stdout() + cu.stderr() + m.log());
+            MailSystem.Result sl = MailSystem.run(List.of(SmtpReceiver.PYTHON.toString(), "-c", slow, ca.caFile().toString(),
+                    Integer.toString(subs)), null, Map.of(), Duration.ofSeconds(60));
+            assertEquals(0, sl.status(), sl.stdout() + sl.stderr());
+            String[] timing = sl.stdout().strip().split(" ", 2);
+            assertEquals("[535, 535, 535]", timing[1], sl.stdout());
+            assertTrue(Double.parseDouble(timing[0]) >= 2.9, "three failed AUTHs took " + timing[0] + " s");
 
-            WaitFor.condition("four local deliveries", Duration.ofSeconds(30), () -> MailSystem.maildir(m.spoolMaildir(USER)).size() >= 4);
+            WaitFor.condition("every client's message", Duration.ofSeconds(60),
+                    () -> MailSystem.maildir(m.spoolMaildir(USER)).size() >= subjects.size() + scramSubjects.size() + 1);
+            SubmissionClients.assertDelivered(subjects, texts(m), "alice@example.com");
+            SubmissionClients.assertDelivered(scramSubjects, texts(m), "bob@example.com");
+            System.out.println("[e2e] submitted with " + subjects.size() + " client runs; not installed: " + clients.missing);
             String log = m.log();
             assertTrue(log.matches("(?s).*postfix/submission/smtpd\\[\\d+\\]: \\w+: client=localhost\\[127\\.0\\.0\\.1\\], sasl_method=PLAIN, "
                     + "sasl_username=alice@example.com\n.*"), log);
-            assertTrue(log.matches("(?s).*postfix/submissions/smtpd\\[\\d+\\]: \\w+: client=localhost\\[127\\.0\\.0\\.1\\], sasl_method=\\S+, "
+            assertTrue(log.matches("(?s).*postfix/submissions/smtpd\\[\\d+\\]: \\w+: client=localhost\\[127\\.0\\.0\\.1\\], sasl_method=SCRAM-SHA-256, "
                     + "sasl_username=bob@example.com\n.*"), log);
             assertTrue(log.contains("warning: localhost[127.0.0.1]: SASL LOGIN authentication failed: (reason unavailable), "
                     + "sasl_username=alice@example.com"), log);
@@ -154,7 +152,6 @@ class SubmissionIT {
                     + "\tby mail\\.example\\.com \\(Postfix\\) with ESMTPSA id .*"), msg);
             // the remote recipient was accepted (relayed with AUTH), not refused
             assertTrue(sw.stdout().contains(" ~> RCPT TO:<carol@far.example>\n<~  250 2.1.5 Ok"), sw.stdout());
-            System.out.println("[e2e] curl over implicit TLS used " + (curlScram ? "SCRAM-SHA-256" : "PLAIN (no SCRAM in this curl)"));
         }
     }
 
@@ -163,13 +160,14 @@ class SubmissionIT {
         assumeTrue(MailSystem.isRoot() && DovecotServer.available() && LocalDeliveryIT.onPath("swaks"), "needs root, Dovecot and swaks");
         Path work = Files.createTempDirectory("submission", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         TestCa ca = TestCa.create(work, "Postroom Test CA");
-        TestCa.Issued cert = ca.issue("mail", "mail.example.com", "127.0.0.1");
+        TestCa.Issued cert = ca.issue("mail", "mail.example.com", "localhost", "127.0.0.1");
         int sub = MailSystem.freePort();
         int subs = MailSystem.freePort();
         try (DovecotServer dovecot = DovecotServer.start(List.of("alice@sub.test"));
-             MailSystem m = system(work, cert, "smtpd_sasl_type = dovecot\nsmtpd_sasl_path = " + dovecot.authSocket() + "\n", sub, subs)) {
+             MailSystem m = system(work, cert, "smtpd_sasl_type = dovecot\nsmtpd_sasl_path = " + dovecot.authSocket() + "\n", sub, subs, "")) {
             m.start();
             waitPort(sub);
+            waitPort(subs);
             MailSystem.Result sw = MailSystem.run(List.of("swaks", "-s", "127.0.0.1", "-p", Integer.toString(sub), "-tls",
                     "--auth", "LOGIN", "--auth-user", "alice@sub.test", "--auth-password", DovecotServer.PASSWORD,
                     "-f", "alice@sub.test", "-t", USER + "@localhost", "--header", "Subject: via dovecot auth"), null, Map.of(),
@@ -180,12 +178,27 @@ class SubmissionIT {
                     "--auth", "PLAIN", "--auth-user", "alice@sub.test", "--auth-password", "wrong",
                     "-f", "alice@sub.test", "-t", USER + "@localhost"), null, Map.of(), Duration.ofSeconds(60));
             assertTrue(bad.stdout().contains("535 5.7.8 Error: authentication failed: "), bad.stdout());
-            WaitFor.condition("delivered", Duration.ofSeconds(30), () -> find(m, "via dovecot auth") != null);
+            SubmissionClients clients = new SubmissionClients(work, ca.caFile(), sub, subs, "alice@sub.test", DovecotServer.PASSWORD, USER + "@localhost");
+            List<String> subjects = clients.send();
+            WaitFor.condition("delivered", Duration.ofSeconds(60), () -> MailSystem.maildir(m.spoolMaildir(USER)).size() >= subjects.size() + 1);
+            SubmissionClients.assertDelivered(subjects, texts(m), "alice@sub.test");
             assertTrue(find(m, "via dovecot auth").contains("(Authenticated sender: alice@sub.test)"));
             String log = m.log();
             assertTrue(log.contains("sasl_method=LOGIN, sasl_username=alice@sub.test"), log);
             assertTrue(log.contains("SASL PLAIN authentication failed: "), log);
         }
+    }
+
+    private static List<String> texts(MailSystem m) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Path p : MailSystem.maildir(m.spoolMaildir(USER))) {
+            try {
+                out.add(Files.readString(p, StandardCharsets.ISO_8859_1));
+            } catch (IOException e) {
+                // being written
+            }
+        }
+        return out;
     }
 
     private static String find(MailSystem m, String subject) {

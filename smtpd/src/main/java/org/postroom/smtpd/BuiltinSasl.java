@@ -19,7 +19,8 @@ import org.postroom.global.table.TableException;
  * {@link PasswordScheme}); PLAIN and LOGIN check the password against any scheme, SCRAM-SHA-256
  * (RFC 7677) needs a {SCRAM-SHA-256} entry and never sees the password. A failed attempt is answered
  * after a pause (Dovecot's auth_failure_delay), so that guessing is slow; unknown users look like wrong
- * passwords, SCRAM included.
+ * passwords, SCRAM included. Only the mechanisms of smtpd_sasl_builtin_mechanisms are offered (PLAIN and
+ * LOGIN by default; SCRAM-SHA-256 when the table holds SCRAM entries).
  */
 final class BuiltinSasl implements SaslServer {
     static final Duration FAILURE_DELAY = Duration.ofSeconds(1);
@@ -28,13 +29,18 @@ final class BuiltinSasl implements SaslServer {
         new SecureRandom().nextBytes(FAKE_KEY);
     }
 
+    /** What builtin can do, in the order offered. */
+    static final List<String> MECHANISMS = List.of("PLAIN", "LOGIN", "SCRAM-SHA-256");
+
     private final List<Table> users;
+    private final Set<String> enabled;
     private final Set<String> plainOptions;
     private final Set<String> tlsOptions;
     private final Duration failureDelay;
 
-    BuiltinSasl(List<Table> users, Set<String> plainOptions, Set<String> tlsOptions, Duration failureDelay) {
+    BuiltinSasl(List<Table> users, Set<String> enabled, Set<String> plainOptions, Set<String> tlsOptions, Duration failureDelay) {
         this.users = users;
+        this.enabled = enabled;
         this.plainOptions = plainOptions;
         this.tlsOptions = tlsOptions;
         this.failureDelay = failureDelay;
@@ -52,6 +58,7 @@ final class BuiltinSasl implements SaslServer {
             out.add("LOGIN");
         }
         out.add("SCRAM-SHA-256");
+        out.retainAll(enabled); // smtpd_sasl_builtin_mechanisms
         return out;
     }
 

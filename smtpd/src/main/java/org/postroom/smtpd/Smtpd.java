@@ -113,7 +113,7 @@ public final class Smtpd implements ConnectionService {
             Params.SMTPD_STARTTLS_TIMEOUT, Params.SMTPD_SASL_AUTH_ENABLE, Params.SMTPD_SASL_TYPE, Params.SMTPD_SASL_PATH,
             Params.SMTPD_SASL_SERVICE, Params.SMTPD_SASL_SECURITY_OPTIONS, Params.SMTPD_SASL_TLS_SECURITY_OPTIONS,
             Params.SMTPD_SASL_LOCAL_DOMAIN, Params.BROKEN_SASL_AUTH_CLIENTS, Params.SMTPD_SASL_AUTHENTICATED_HEADER,
-            Params.SMTPD_SASL_RESPONSE_LIMIT, Params.SMTPD_SASL_USER_MAPS, Params.SMTPD_SENDER_LOGIN_MAPS),
+            Params.SMTPD_SASL_RESPONSE_LIMIT, Params.SMTPD_SASL_USER_MAPS, Params.SMTPD_SASL_BUILTIN_MECHANISMS, Params.SMTPD_SENDER_LOGIN_MAPS),
             Set.of());
 
     public static void main(String[] args) {

@@ -32,10 +32,11 @@ final class SmtpdSasl {
     private final List<Table> users;
     private final List<Table> senderLogins;
     private final String recipientDelimiter;
+    private final Set<String> builtinMechanisms;
 
     private SmtpdSasl(boolean enabled, String type, String path, Path queueDirectory, String service, Set<String> plainOptions,
                       Set<String> tlsOptions, boolean brokenClients, boolean authenticatedHeader, int responseLimit,
-                      List<Table> users, List<Table> senderLogins, String recipientDelimiter) {
+                      List<Table> users, List<Table> senderLogins, String recipientDelimiter, Set<String> builtinMechanisms) {
         this.enabled = enabled;
         this.type = type;
         this.path = path;
@@ -49,10 +50,11 @@ final class SmtpdSasl {
         this.users = users;
         this.senderLogins = senderLogins;
         this.recipientDelimiter = recipientDelimiter;
+        this.builtinMechanisms = builtinMechanisms;
     }
 
     static final SmtpdSasl OFF = new SmtpdSasl(false, "", "", Path.of("/"), "smtp", Set.of(), Set.of(), false, false, 12288,
-            List.of(), List.of(), "");
+            List.of(), List.of(), "", Set.of());
 
     static SmtpdSasl from(MainCf cfg, Path queueDirectory) {
         List<Table> logins = tables(cfg, Params.SMTPD_SENDER_LOGIN_MAPS.name(), cfg.get(Params.SMTPD_SENDER_LOGIN_MAPS));
@@ -64,6 +66,12 @@ final class SmtpdSasl {
                 case "dovecot" -> { }
                 case "builtin" -> {
                     users = tables(cfg, Params.SMTPD_SASL_USER_MAPS.name(), cfg.get(Params.SMTPD_SASL_USER_MAPS));
+                    for (String m : cfg.get(Params.SMTPD_SASL_BUILTIN_MECHANISMS)) {
+                        if (!BuiltinSasl.MECHANISMS.contains(m.toUpperCase(Locale.ROOT))) {
+                            throw new ConfigException(cfg.where(Params.SMTPD_SASL_BUILTIN_MECHANISMS.name()) + ": unknown mechanism: " + m
+                                    + " (builtin has " + String.join(", ", BuiltinSasl.MECHANISMS) + ")");
+                        }
+                    }
                     if (users.isEmpty()) {
                         throw new ConfigException(cfg.where(Params.SMTPD_SASL_USER_MAPS.name())
                                 + ": smtpd_sasl_type = builtin needs smtpd_sasl_user_maps (postpasswd(1) fills one)");
@@ -76,7 +84,8 @@ final class SmtpdSasl {
         return new SmtpdSasl(on, type, cfg.get(Params.SMTPD_SASL_PATH).strip(), queueDirectory, cfg.get(Params.SMTPD_SASL_SERVICE),
                 lower(cfg.get(Params.SMTPD_SASL_SECURITY_OPTIONS)), lower(cfg.get(Params.SMTPD_SASL_TLS_SECURITY_OPTIONS)),
                 cfg.get(Params.BROKEN_SASL_AUTH_CLIENTS), cfg.get(Params.SMTPD_SASL_AUTHENTICATED_HEADER),
-                cfg.get(Params.SMTPD_SASL_RESPONSE_LIMIT), users, logins, cfg.get(Params.RECIPIENT_DELIMITER));
+                cfg.get(Params.SMTPD_SASL_RESPONSE_LIMIT), users, logins, cfg.get(Params.RECIPIENT_DELIMITER),
+                cfg.get(Params.SMTPD_SASL_BUILTIN_MECHANISMS).stream().map(m -> m.toUpperCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet()));
     }
 
     /**
@@ -112,7 +121,7 @@ final class SmtpdSasl {
     /** With the pause after a failed built-in login given (tests use none). */
     SaslServer open(String serverAddress, java.time.Duration failureDelay) {
         if (type.equals("dovecot")) return new DovecotSasl(path, queueDirectory, service, plainOptions, tlsOptions, serverAddress);
-        return new BuiltinSasl(users, plainOptions, tlsOptions, failureDelay);
+        return new BuiltinSasl(users, builtinMechanisms, plainOptions, tlsOptions, failureDelay);
     }
 
     boolean brokenClients() {

@@ -127,6 +127,13 @@ public final class Params {
     public static final Param<Integer> SMTPD_SASL_RESPONSE_LIMIT = reg(Param.integer("smtpd_sasl_response_limit", "12288"));
     /** Postroom (smtpd_sasl_type = builtin): tables of login name to "{SCHEME}hash" (postpasswd(1)). */
     public static final Param<List<String>> SMTPD_SASL_USER_MAPS = reg(Param.list("smtpd_sasl_user_maps", ""));
+    /**
+     * The mechanisms smtpd_sasl_type = builtin offers (Postroom; Dovecot's auth_mechanisms): PLAIN and LOGIN
+     * work with every password scheme, SCRAM-SHA-256 only for users stored as {SCRAM-SHA-256}, so it is
+     * offered only when listed here (a client that picks it for a crypt user would fail, and mutt does not
+     * fall back).
+     */
+    public static final Param<List<String>> SMTPD_SASL_BUILTIN_MECHANISMS = reg(Param.list("smtpd_sasl_builtin_mechanisms", "PLAIN, LOGIN"));
     public static final Param<List<String>> SMTPD_SENDER_LOGIN_MAPS = reg(Param.list("smtpd_sender_login_maps", ""));
     public static final Param<Integer> SMTPD_HARD_ERROR_LIMIT = reg(Param.integer("smtpd_hard_error_limit", "${stress?{1}:{20}}"));
     public static final Param<Integer> SMTPD_SOFT_ERROR_LIMIT = reg(Param.integer("smtpd_soft_error_limit", "10"));
