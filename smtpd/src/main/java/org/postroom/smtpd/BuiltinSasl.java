@@ -86,6 +86,9 @@ final class BuiltinSasl implements SaslServer {
     }
 
     private SaslStep check(String login, String password) {
+        // a name that is not UTF-8 names no user (and could collide with one spelled with '?'): fail it
+        // without a lookup, and log the bad bytes as '?', as Postfix's printable() does
+        if (login.indexOf('\uFFFD') >= 0) return fail(login.replace('\uFFFD', '?'));
         Optional<String> stored;
         try {
             stored = lookup(login);

@@ -39,7 +39,8 @@ import org.postroom.tools.postmap.Postmap;
  *     from the terminal without echo, or as one line from standard input when that is not a terminal;
  *     it never appears in an argument, a log line or an error message.
  *     The schemes (-s) are Dovecot's, so a table can be shared with a Dovecot passdb: SHA512-CRYPT
- *     (the default), BLF-CRYPT, ARGON2ID and SCRAM-SHA-256 (the one SCRAM-SHA-256 logins need).
+ *     (the default), BLF-CRYPT, ARGON2ID and SCRAM-SHA-256 (the one SCRAM-SHA-256 logins need; smtpd
+ *     offers SCRAM-SHA-256 only when smtpd_sasl_builtin_mechanisms lists it).
  * DIAGNOSTICS
  *     "postpasswd: fatal: ..." with exit 1: no table, a table that has no source file (pgsql, inline),
  *     passwords that differ, an empty password.
