@@ -69,6 +69,34 @@ class ConnectionLimitsIT {
         }
     }
 
+    /** smtpd_client_auth_rate_limit: counted before every other AUTH check, so SASL need not be on to compare. */
+    @Test
+    void authRateLimitAnswersAsPostfix() throws Exception {
+        assumeTrue(MailSystem.isRoot() && PostfixServer.available(), "needs root and Debian's postfix");
+        String cf = "smtpd_client_auth_rate_limit = 2\nsmtpd_client_event_limit_exceptions =\n";
+        try (MailSystem pr = MailSystem.create(cf); PostfixServer pf = PostfixServer.start(MailSystem.freePort(), cf)) {
+            pr.start();
+            List<List<String>> replies = new ArrayList<>();
+            for (int port : List.of(pr.port(), pf.port())) {
+                List<String> r = new ArrayList<>();
+                try (RawSmtp c = new RawSmtp(port)) {
+                    c.reply();
+                    c.send("EHLO client.example");
+                    for (int i = 0; i < 4; i++) r.add(c.send("AUTH PLAIN AGFsaWNlAHNlY3JldA=="));
+                    r.add(c.send("QUIT"));
+                }
+                replies.add(r);
+            }
+            assertEquals(replies.get(1), replies.get(0));
+            assertEquals("450 4.7.1 Error: too many AUTH commands from 127.0.0.1", replies.get(0).get(2));
+            WaitFor.condition("Postfix's warning", Duration.ofSeconds(10), () -> log(pf).contains("AUTH command rate limit exceeded: 3 from"));
+            String pfLine = log(pf).lines().filter(l -> l.contains("AUTH command rate limit exceeded: 3")).findFirst().orElseThrow();
+            String prLine = pr.log().lines().filter(l -> l.contains("AUTH command rate limit exceeded: 3")).findFirst().orElseThrow();
+            assertEquals(pfLine.substring(pfLine.indexOf("warning:")).replace(":" + pf.port(), ":PORT"),
+                    prLine.substring(prLine.indexOf("warning:")).replace(":" + pr.port(), ":PORT"));
+        }
+    }
+
     @Test
     void idleAndSlowlorisFromOneAddressDoNotLockOutAnother() throws Exception {
         assumeTrue(MailSystem.isRoot(), "needs root");

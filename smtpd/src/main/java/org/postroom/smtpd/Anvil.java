@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Per-client connection counts and event rates for one smtpd service (anvil.c): how many sessions a
- * client address has open now, and how many connections, messages and recipients it started in the
+ * client address has open now, and how many connections, messages, recipients and AUTH commands it started in the
  * current anvil_rate_time_unit. Postfix keeps this in the anvil(8) server because its smtpd is many
  * processes; a Postroom service is one process, so the same table lives here, keyed like anvil's
  * ("service:address"). A rate counts from the first event of a time unit; when the unit has passed,
@@ -25,6 +25,7 @@ final class Anvil {
         int connections;
         int messages;
         int recipients;
+        int auths;
     }
 
     private final String service;
@@ -73,6 +74,11 @@ final class Anvil {
         return ++current(client).recipients;
     }
 
+    /** An AUTH command: the AUTH rate including this one (anvil_clnt_auth). */
+    synchronized int auth(String client) {
+        return ++current(client).auths;
+    }
+
     synchronized int clients() {
         return clients.size();
     }
@@ -90,6 +96,7 @@ final class Anvil {
             e.connections = 0;
             e.messages = 0;
             e.recipients = 0;
+            e.auths = 0;
         }
         return e;
     }

@@ -7,11 +7,11 @@ import org.postroom.global.config.Params;
 
 /**
  * The anvil(8) limits smtpd enforces per client (smtpd.c): concurrent sessions and the connection,
- * message and recipient rates per anvil_rate_time_unit; 0 turns a limit off. A limit is exceeded when
- * the count is greater than it. Clients in smtpd_client_event_limit_exceptions (by default
+ * message, recipient and AUTH rates per anvil_rate_time_unit; 0 turns a limit off. A limit is exceeded when
+ * the count is greater than it. AUTH commands are counted too (smtpd_client_auth_rate_limit). Clients in smtpd_client_event_limit_exceptions (by default
  * $mynetworks) are not limited.
  */
-record ClientLimits(int connectionCount, int connectionRate, int messageRate, int recipientRate,
+record ClientLimits(int connectionCount, int connectionRate, int messageRate, int recipientRate, int authRate,
                     NetworkList exceptions, Duration timeUnit) {
 
     static ClientLimits from(MainCf cfg) {
@@ -24,7 +24,7 @@ record ClientLimits(int connectionCount, int connectionRate, int messageRate, in
         }
         return new ClientLimits(cfg.get(Params.SMTPD_CLIENT_CONNECTION_COUNT_LIMIT),
                 cfg.get(Params.SMTPD_CLIENT_CONNECTION_RATE_LIMIT), cfg.get(Params.SMTPD_CLIENT_MESSAGE_RATE_LIMIT),
-                cfg.get(Params.SMTPD_CLIENT_RECIPIENT_RATE_LIMIT), exceptions, cfg.get(Params.ANVIL_RATE_TIME_UNIT));
+                cfg.get(Params.SMTPD_CLIENT_RECIPIENT_RATE_LIMIT), cfg.get(Params.SMTPD_CLIENT_AUTH_RATE_LIMIT), exceptions, cfg.get(Params.ANVIL_RATE_TIME_UNIT));
     }
 
     boolean exempt(ClientInfo client) {

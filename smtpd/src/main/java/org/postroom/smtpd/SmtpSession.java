@@ -219,7 +219,10 @@ final class SmtpSession {
 
     /** AUTH (smtpd_sasl_proto.c), with Postfix's checks in Postfix's order. */
     private void auth(String args) {
-        if (cfg.heloRequired() && helo == null) {
+        String over = authRateExceeded();
+        if (over != null) {
+            fail(over);
+        } else if (cfg.heloRequired() && helo == null) {
             fail("503 5.5.1 Error: send HELO/EHLO first");
         } else if (sasl == null) {
             fail("503 5.5.1 Error: authentication not enabled");
@@ -378,6 +381,15 @@ final class SmtpSession {
         log.warn("Recipient address rate limit exceeded: " + rate + " from " + client.namaddr()
                 + " for service " + anvil.service());
         return "450 4.7.1 Error: too many recipients from " + client.address();
+    }
+
+    /** smtpd_client_auth_rate_limit, before anything else AUTH checks (smtpd_sasl_auth_cmd_wrapper). */
+    private String authRateExceeded() {
+        if (anvil == null || cfg.limits().authRate() <= 0) return null;
+        int rate = anvil.auth(client.address());
+        if (rate <= cfg.limits().authRate()) return null;
+        log.warn("AUTH command rate limit exceeded: " + rate + " from " + client.namaddr() + " for service " + anvil.service());
+        return "450 4.7.1 Error: too many AUTH commands from " + client.address();
     }
 
     /** A bare LF was seen; with smtpd_forbid_bare_newline=note the disconnect line says so. */

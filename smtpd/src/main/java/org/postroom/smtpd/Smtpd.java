@@ -79,7 +79,7 @@ import org.postroom.service.ServiceSpec;
  *     unknown_virtual_mailbox_reject_code (550), unknown_relay_recipient_reject_code (550),
  *     show_user_unknown_table_name (yes), recipient_delimiter (empty), double_bounce_sender
  *     (double-bounce), smtpd_client_connection_count_limit (50), smtpd_client_connection_rate_limit
- *     (0), smtpd_client_message_rate_limit (0), smtpd_client_recipient_rate_limit (0),
+ *     (0), smtpd_client_message_rate_limit (0), smtpd_client_recipient_rate_limit (0), smtpd_client_auth_rate_limit (0),
  *     smtpd_client_event_limit_exceptions (${smtpd_client_connection_limit_exceptions:$mynetworks}),
  *     anvil_rate_time_unit (60s), queue_minfree (0: MAIL gets 452 4.3.1 while the queue file system has
  *     no more than queue_minfree bytes free or less than 1.5 times message_size_limit). The anvil counts are kept inside the smtpd service process (one
@@ -103,7 +103,7 @@ public final class Smtpd implements ConnectionService {
             SmtpdParams.RECIPIENT_CANONICAL_MAPS, SmtpdParams.UNKNOWN_VIRTUAL_ALIAS_REJECT_CODE,
             SmtpdParams.UNKNOWN_VIRTUAL_MAILBOX_REJECT_CODE, SmtpdParams.UNKNOWN_RELAY_RECIPIENT_REJECT_CODE,
             SmtpdParams.SHOW_USER_UNKNOWN_TABLE_NAME, Params.SMTPD_CLIENT_CONNECTION_COUNT_LIMIT,
-            Params.SMTPD_CLIENT_CONNECTION_RATE_LIMIT, Params.SMTPD_CLIENT_MESSAGE_RATE_LIMIT,
+            Params.SMTPD_CLIENT_CONNECTION_RATE_LIMIT, Params.SMTPD_CLIENT_MESSAGE_RATE_LIMIT, Params.SMTPD_CLIENT_AUTH_RATE_LIMIT,
             Params.SMTPD_CLIENT_RECIPIENT_RATE_LIMIT, Params.SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS, Params.ANVIL_RATE_TIME_UNIT,
             Params.QUEUE_MINFREE, Params.SMTPD_TLS_SECURITY_LEVEL, Params.SMTPD_USE_TLS, Params.SMTPD_ENFORCE_TLS,
             Params.SMTPD_TLS_CERT_FILE, Params.SMTPD_TLS_KEY_FILE, Params.SMTPD_TLS_ECCERT_FILE, Params.SMTPD_TLS_ECKEY_FILE,

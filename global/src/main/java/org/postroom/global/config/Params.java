@@ -154,6 +154,7 @@ public final class Params {
     public static final Param<Integer> SMTPD_CLIENT_CONNECTION_RATE_LIMIT = reg(Param.integer("smtpd_client_connection_rate_limit", "0"));
     public static final Param<Integer> SMTPD_CLIENT_MESSAGE_RATE_LIMIT = reg(Param.integer("smtpd_client_message_rate_limit", "0"));
     public static final Param<Integer> SMTPD_CLIENT_RECIPIENT_RATE_LIMIT = reg(Param.integer("smtpd_client_recipient_rate_limit", "0"));
+    public static final Param<Integer> SMTPD_CLIENT_AUTH_RATE_LIMIT = reg(Param.integer("smtpd_client_auth_rate_limit", "0"));
     public static final Param<List<String>> SMTPD_CLIENT_EVENT_LIMIT_EXCEPTIONS = reg(Param.list("smtpd_client_event_limit_exceptions",
             "${smtpd_client_connection_limit_exceptions:$mynetworks}"));
     public static final Param<Duration> ANVIL_RATE_TIME_UNIT = reg(Param.time("anvil_rate_time_unit", "60s", 's'));
