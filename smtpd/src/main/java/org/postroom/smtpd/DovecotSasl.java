@@ -85,6 +85,11 @@ final class DovecotSasl implements SaslServer {
         return out;
     }
 
+    @Override
+    public boolean available() {
+        return connect();
+    }
+
     /** Connects and reads the handshake once; false (logged) when Dovecot cannot be reached. */
     private boolean connect() {
         if (mechs != null && !broken) return true;

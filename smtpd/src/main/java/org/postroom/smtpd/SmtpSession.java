@@ -239,6 +239,10 @@ final class SmtpSession {
                 return;
             }
             authMechanism = w[0].toUpperCase(Locale.ROOT);
+            if (!sasl.available()) {
+                fail("454 4.7.0 Temporary authentication failure: Can't connect to authentication server");
+                return;
+            }
             if (!sasl.mechanisms(tls != null).contains(authMechanism)) {
                 authFailed("Invalid authentication mechanism", null);
                 return;
