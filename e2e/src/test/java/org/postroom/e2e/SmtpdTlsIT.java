@@ -228,4 +228,30 @@ class SmtpdTlsIT {
         }
         return null;
     }
+
+    /** TLS session resumption (issue 9): a session saved by openssl s_client is resumed, TLS 1.2 (session IDs) and 1.3 (tickets). */
+    @Test
+    void sessionsAreResumed() throws Exception {
+        assumeTrue(MailSystem.isRoot() && LocalDeliveryIT.onPath("openssl"), "needs root and openssl");
+        Path work = Files.createTempDirectory("smtpd-tls", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        TestCa.Issued cert = TestCa.create(work, "Postroom Test CA").issue("mail", "mail.example.com", "127.0.0.1");
+        try (MailSystem m = MailSystem.create("smtpd_tls_security_level = may\n"
+                + "smtpd_tls_cert_file = " + cert.certFile() + "\nsmtpd_tls_key_file = " + cert.keyFile() + "\n")) {
+            m.start();
+            for (String version : List.of("-tls1_2", "-tls1_3")) {
+                Path session = work.resolve("session" + version);
+                // the client waits for the server's QUIT reply, so that a TLS 1.3 ticket has arrived before it saves
+                String first = sClient(m.port(), version, "-sess_out", session);
+                assertTrue(first.contains("\nNew, TLSv1." + version.charAt(6)), first);
+                String again = sClient(m.port(), version, "-sess_in", session);
+                assertTrue(again.contains("\nReused, TLSv1." + version.charAt(6)), version + ": " + again);
+            }
+        }
+    }
+
+    private static String sClient(int port, String version, String sessionOption, Path session) {
+        MailSystem.Result r = MailSystem.run(List.of("openssl", "s_client", version, "-starttls", "smtp", "-connect", "127.0.0.1:" + port,
+                sessionOption, session.toString(), "-ign_eof"), "QUIT\n", Map.of(), Duration.ofSeconds(30));
+        return r.stdout() + r.stderr();
+    }
 }
