@@ -78,7 +78,7 @@ import org.postroom.service.ServiceSpec;
 public final class Cleanup implements ConnectionService {
     static final ServiceSpec SPEC = new ServiceSpec("cleanup", List.of(Params.MYHOSTNAME, Params.MYORIGIN,
             Params.LINE_LENGTH_LIMIT, Params.MESSAGE_SIZE_LIMIT, Params.HEADER_SIZE_LIMIT, Params.HOPCOUNT_LIMIT,
-            Params.MESSAGE_DROP_HEADERS, Params.ALWAYS_ADD_MISSING_HEADERS, Params.CLEANUP_REPLACE_STRAY_CR_LF,
+            Params.MESSAGE_DROP_HEADERS, Params.ALWAYS_ADD_MISSING_HEADERS, Params.CLEANUP_REPLACE_STRAY_CR_LF, Params.DELAY_WARNING_TIME,
             Params.IPC_TIMEOUT, Params.TRIGGER_TIMEOUT, Params.RECIPIENT_DELIMITER, Params.VIRTUAL_ALIAS_MAPS, CleanupParams.CANONICAL_MAPS,
             CleanupParams.SENDER_CANONICAL_MAPS, CleanupParams.RECIPIENT_CANONICAL_MAPS, CleanupParams.CANONICAL_CLASSES,
             CleanupParams.SENDER_CANONICAL_CLASSES, CleanupParams.RECIPIENT_CANONICAL_CLASSES,
@@ -109,7 +109,7 @@ public final class Cleanup implements ConnectionService {
         this.settings = new CleanupTransaction.Settings(cfg.get(Params.MYHOSTNAME), cfg.get(Params.MYORIGIN),
                 cfg.get(Params.LINE_LENGTH_LIMIT), cfg.get(Params.MESSAGE_SIZE_LIMIT), cfg.get(Params.HEADER_SIZE_LIMIT),
                 cfg.get(Params.HOPCOUNT_LIMIT), drop, cfg.get(Params.ALWAYS_ADD_MISSING_HEADERS),
-                cfg.get(Params.CLEANUP_REPLACE_STRAY_CR_LF));
+                cfg.get(Params.CLEANUP_REPLACE_STRAY_CR_LF), cfg.get(Params.DELAY_WARNING_TIME));
         this.timeout = cfg.get(Params.IPC_TIMEOUT);
         this.triggerTimeout = cfg.get(Params.TRIGGER_TIMEOUT);
         this.rewriters = new RewriteClientPool(queueDirectory, Duration.ofSeconds(100));

@@ -28,7 +28,8 @@ final class CleanupTransaction {
 
     /** The part of the configuration a transaction needs. */
     record Settings(String myhostname, String myorigin, int lineLimit, long messageSizeLimit, int headerSizeLimit,
-                    int hopcountLimit, Set<String> dropHeaders, boolean alwaysAddHeaders, boolean replaceStrayCrLf) {}
+                    int hopcountLimit, Set<String> dropHeaders, boolean alwaysAddHeaders, boolean replaceStrayCrLf,
+                    java.time.Duration delayWarningTime) {}
 
     /** Address rewriting through trivial-rewrite (or a fake in tests). */
     interface AddressRewriter {
@@ -128,6 +129,10 @@ final class CleanupTransaction {
                     sender = addresses.sender(context, r.text());
                     if ((sendopts & SMTPUTF8_REQUESTED) != 0 && !ascii(sender)) sendopts |= SMTPUTF8_SENDER;
                     out.put(RecordType.FROM, sender);
+                    // cleanup_envelope.c: when the delay warning is due, right after the sender (none for bounces)
+                    if (!sender.isEmpty() && s.delayWarningTime().toSeconds() > 0) {
+                        out.put(RecordType.WARN, String.format(java.util.Locale.ROOT, "%15d", arrivalSeconds + s.delayWarningTime().toSeconds()));
+                    }
                 }
                 case ORCP -> pendingOrig = noNul(r);
                 case RCPT -> {

@@ -45,7 +45,7 @@ class CleanupTransactionTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         QueueId id = new QueueId("64BE1160033");
         CleanupTransaction.Settings s = new CleanupTransaction.Settings("mail.example.com", "mail.example.com", 2048,
-                10240000, 102400, 50, Set.of("bcc"), false, true);
+                10240000, 102400, 50, Set.of("bcc"), false, true, java.time.Duration.ZERO);
         MessageAddresses addresses = new MessageAddresses(id, (rule, a) -> rule.equals("local") ? MappingFixture.canonical(a) : a,
                 MappingFixture.mapping(cf), "mail.example.com", 1000);
         CleanupTransaction tx = new CleanupTransaction(id, s, addresses, new RecordWriter(out), false);

@@ -43,6 +43,8 @@ final class Fixture {
     Fixture(Path root) throws IOException {
         this.root = root;
         this.queueDir = Files.createDirectories(root.resolve("queue/active")).getParent();
+        // the bounce and trace logs bounced and NOTIFY=SUCCESS recipients are recorded in
+        org.postroom.global.proto.bounce.BounceAppend.listen(queueDir);
         this.spool = Files.createDirectories(root.resolve("spool"));
         this.aliases = root.resolve("aliases");
         Files.writeString(aliases, "");

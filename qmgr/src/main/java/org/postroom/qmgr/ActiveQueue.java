@@ -18,6 +18,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.postroom.global.log.DeliveryLog;
 import org.postroom.global.log.Msg;
+import org.postroom.global.proto.bounce.BounceClient;
+import org.postroom.global.proto.bounce.BounceLog;
 import org.postroom.global.proto.deliver.DeliverRequest;
 import org.postroom.global.proto.deliver.DeliveryReply;
 import org.postroom.global.proto.deliver.DeliveryStatus;
@@ -28,6 +30,7 @@ import org.postroom.global.queue.QueueId;
 import org.postroom.global.queue.QueueName;
 import org.postroom.global.record.QueueFile;
 import org.postroom.global.record.RecordException;
+import org.postroom.global.record.RecordType;
 import org.postroom.util.Printable;
 
 /**
@@ -87,7 +90,6 @@ final class ActiveQueue {
             } catch (NoSuchFileException e) {
                 return; // removed meanwhile (postsuper), or another scan took it
             }
-            queue.remove(QueueName.DEFER, id);
             long activeAt = System.currentTimeMillis();
             QueuedMessage m;
             try {
@@ -109,12 +111,22 @@ final class ActiveQueue {
             Msg.info(id + ": from=<" + Printable.sanitize(m.sender()) + ">, size=" + m.size() + ", nrcpt="
                     + m.totalRecipients() + " (queue active)");
             if (forceExpired) {
-                // postsuper -e/-f: no delivery attempt (there is no bounce service yet to send the notice)
-                Msg.info(id + ": from=<" + Printable.sanitize(m.sender()) + ">, status=force-expired, returned to sender");
-                queue.remove(QueueName.ACTIVE, id);
-                Msg.info(id + ": removed");
+                // qmgr_message_read: postsuper -e/-f. No delivery: the defer log of the last attempt is
+                // reported as it is; without one, every recipient is deferred as the retry transport does,
+                // so that the sender still learns which recipients are affected and why
+                Progress p = new Progress();
+                p.forceExpired = true;
+                if (nonEmpty(queue.path(QueueName.DEFER, id))) {
+                    p.keptDeferLog = true;
+                } else {
+                    for (QueuedMessage.Recipient r : m.recipients()) defer(m, r, activeAt, p, "4.7.0", "message is administratively expired");
+                }
+                started = true;
+                finish(m, file, p);
                 return;
             }
+            // the defer log of the previous attempt goes: this attempt writes its own (qmgr_message_read)
+            queue.remove(QueueName.DEFER, id);
             started = dispatch(m, file, activeAt);
         } finally {
             if (!started) {
@@ -148,6 +160,14 @@ final class ActiveQueue {
     private static final class Progress {
         final AtomicInteger pending = new AtomicInteger();
         final ConcurrentLinkedQueue<Deferral> deferred = new ConcurrentLinkedQueue<>();
+        /** postsuper -e/-f: no delivery; the defer log (kept, or made from "administratively expired") is reported. */
+        boolean forceExpired;
+        /** The defer log of the last attempts is kept and reported as it is (force-expiry with a log). */
+        boolean keptDeferLog;
+
+        boolean remaining() {
+            return !deferred.isEmpty() || keptDeferLog;
+        }
     }
 
     /*
@@ -188,7 +208,7 @@ final class ActiveQueue {
             if (b.transport().equals("error") || b.transport().equals("discard")) {
                 Thread.ofVirtual().name("deliver-" + m.id()).start(() -> {
                     try {
-                        localDisposition(m, file, activeAt, b);
+                        localDisposition(m, file, activeAt, b, p);
                     } finally {
                         j.completed();
                     }
@@ -325,7 +345,7 @@ final class ActiveQueue {
     }
 
     /** error: and discard: destinations are settled here (Postfix hands them to error(8)/discard(8)). */
-    private void localDisposition(QueuedMessage m, Path file, long activeAt, Batch b) {
+    private void localDisposition(QueuedMessage m, Path file, long activeAt, Batch b, Progress p) {
         boolean bounce = b.transport().equals("error");
         String hop = b.nexthop();
         String dsn = bounce ? "5.0.0" : "2.0.0";
@@ -335,11 +355,20 @@ final class ActiveQueue {
             text = hop.substring(hop.indexOf(' ') + 1);
         }
         for (QueuedMessage.Recipient r : b.recipients()) {
+            // error(8) and discard(8): bounce_append() or trace_append() for NOTIFY=SUCCESS, then the recipient is done
+            String action = bounce ? "failed" : (r.dsnNotify() & BounceClient.NOTIFY_SUCCESS) != 0 ? "delivered" : null;
+            if (action != null && !BounceClient.append(queue.root(), bounce ? BounceClient.Service.BOUNCE : BounceClient.Service.TRACE,
+                    m.id().value(), BounceLog.Entry.local(r.address(), r.original(), r.offset(), r.dsnOrcpt(), r.dsnNotify(), dsn, action,
+                            bounce ? text : "discarded"), BounceClient.TIMEOUT)) {
+                defer(m, r, activeAt, p, "4.3.0", "bounce or trace service failure");
+                continue;
+            }
             try {
                 QueueFile.markDone(file, r.offset());
                 log(m, r, "none", activeAt, dsn, bounce ? "bounced" : "sent", bounce ? text : "discarded");
             } catch (IOException e) {
                 Msg.warn(m.id() + ": cannot update queue file: " + e.getMessage());
+                defer(m, r, activeAt, p, "4.3.0", "cannot update queue file: " + e.getMessage());
             }
         }
     }
@@ -356,27 +385,63 @@ final class ActiveQueue {
                 dsn, status, text));
     }
 
-    /** qmgr_active_done: remove, defer with backoff, or expire. */
+    /**
+     * qmgr_active_done: first the non-delivery report for the recipients that bounced (the bounce log),
+     * then the success report (the trace log), then, when recipients remain: the expiry report (the defer
+     * log) for a message too old or force-expired, or the one delay warning once its time has come, and
+     * the move to deferred with backoff. A notice that bounce(8) cannot send keeps the message queued,
+     * so it is tried again: a failure the sender must hear of is never dropped.
+     */
     private void finish(QueuedMessage m, Path file, Progress p) {
         try {
-            if (p.deferred.isEmpty()) {
+            BounceClient.MessageInfo info = new BounceClient.MessageInfo(QueueName.ACTIVE.dir(), m.id().value(), m.encoding(),
+                    m.sendopts(), m.sender(), m.dsnEnvid(), m.dsnRet());
+            boolean noticeFailed = false;
+            if (nonEmpty(queue.path(QueueName.BOUNCE, m.id()))
+                    && !BounceClient.notify(queue.root(), BounceClient.Service.BOUNCE, BounceClient.CMD_FLUSH, BounceClient.FLAG_KEEP, info, NOTICE_TIMEOUT)) {
+                Msg.warn(m.id() + ": cannot send the non-delivery notification: bounce service failure -- message kept");
+                noticeFailed = true;
+            }
+            if (!noticeFailed && Files.exists(queue.path(QueueName.TRACE, m.id()))
+                    && !BounceClient.notify(queue.root(), BounceClient.Service.TRACE, BounceClient.CMD_TRACE, BounceClient.FLAG_KEEP, info, NOTICE_TIMEOUT)) {
+                Msg.warn(m.id() + ": cannot send the delivery status notification: trace service failure -- message kept");
+                noticeFailed = true;
+            }
+            if (!p.remaining() && !noticeFailed) {
                 queue.remove(QueueName.ACTIVE, m.id());
                 queue.remove(QueueName.DEFER, m.id());
                 Msg.info(m.id() + ": removed");
                 return;
             }
             Path deferLog = queue.path(QueueName.DEFER, m.id());
-            for (Deferral d : p.deferred) DeferLog.append(deferLog, d.recipient(), d.dsn(), d.reason());
+            List<BounceLog.Entry> delayed = new ArrayList<>();
+            for (Deferral d : p.deferred) {
+                QueuedMessage.Recipient r = d.recipient();
+                delayed.add(BounceLog.Entry.local(r.address(), r.original(), r.offset(), r.dsnOrcpt(), r.dsnNotify(), d.dsn(), "delayed", d.reason()));
+            }
+            if (!delayed.isEmpty()) BounceLog.append(deferLog, delayed, false);
             long nowSec = System.currentTimeMillis() / 1000;
             long age = Math.max(0, nowSec - m.createSeconds());
             Duration lifetime = m.sender().isEmpty() ? s.bounceLifetime() : s.queueLifetime();
-            if (age >= lifetime.toSeconds()) {
-                Msg.info(m.id() + ": from=<" + Printable.sanitize(m.sender()) + ">, status=expired, returned to sender");
-                queue.remove(QueueName.ACTIVE, m.id());
-                queue.remove(QueueName.DEFER, m.id());
-                return;
+            String expired = p.forceExpired ? "force-expired" : age >= lifetime.toSeconds() ? "expired" : null;
+            if (expired != null && p.remaining() && !noticeFailed) {
+                Msg.info(m.id() + ": from=<" + Printable.sanitize(m.sender()) + ">, status=" + expired + ", returned to sender");
+                if (BounceClient.notify(queue.root(), BounceClient.Service.DEFER, BounceClient.CMD_FLUSH, BounceClient.FLAG_KEEP, info, NOTICE_TIMEOUT)) {
+                    queue.remove(QueueName.ACTIVE, m.id());
+                    queue.remove(QueueName.DEFER, m.id());
+                    Msg.info(m.id() + ": removed");
+                    return;
+                }
+                Msg.warn(m.id() + ": cannot send the non-delivery notification for the expired message: bounce service failure -- message kept");
+            } else if (m.warnSeconds() > 0 && nowSec >= m.warnSeconds() - 1 && p.remaining() && !noticeFailed) {
+                if (BounceClient.notify(queue.root(), BounceClient.Service.DEFER, BounceClient.CMD_WARN, BounceClient.FLAG_KEEP, info, NOTICE_TIMEOUT)) {
+                    QueueFile.kill(file, m.warnOffset(), RecordType.WARN); // once
+                } else {
+                    Msg.warn(m.id() + ": cannot send the delay notification: bounce service failure");
+                }
             }
             long delay = Math.min(Math.max(age, s.minBackoff().toSeconds()), s.maxBackoff().toSeconds());
+            if (noticeFailed) delay = s.minBackoff().toSeconds();
             Path d = queue.rename(m.id(), QueueName.ACTIVE, QueueName.DEFERRED);
             FileTime next = FileTime.fromMillis((nowSec + delay) * 1000);
             Files.setLastModifiedTime(d, next);
@@ -385,6 +450,17 @@ final class ActiveQueue {
         } finally {
             inFlight.remove(m.id());
             activeSlots.release();
+        }
+    }
+
+    /** How long qmgr waits for bounce(8) to make and submit one notice. */
+    private static final Duration NOTICE_TIMEOUT = Duration.ofSeconds(100);
+
+    private static boolean nonEmpty(Path p) {
+        try {
+            return Files.size(p) > 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -20,7 +20,12 @@ import org.postroom.global.record.RecordType;
  */
 record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createSeconds, long dataOffset, long size,
                      int totalRecipients, String clientName, String clientAddress, String encoding, List<Recipient> recipients,
-                     String dsnEnvid, int dsnRet, int sendopts) {
+                     String dsnEnvid, int dsnRet, int sendopts, long warnSeconds, long warnOffset) {
+
+    /** Whether a recipient asked for a success report (NOTIFY=SUCCESS): the trace log is flushed at the end. */
+    boolean anyNotifySuccess() {
+        return recipients.stream().anyMatch(r -> (r.dsnNotify() & 2) != 0);
+    }
 
     /** A recipient still to be delivered, with its DSN ORCPT ("type;address" or "") and NOTIFY bits (0: none given). */
     record Recipient(long offset, String original, String address, String dsnOrcpt, int dsnNotify) {
@@ -34,7 +39,7 @@ record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createS
             RecordReader r = new RecordReader(new BufferedInputStream(Channels.newInputStream(ch), 16384));
             String sender = null, clientName = "", clientAddr = "", encoding = "", envid = "", orcpt = "";
             int ret = 0, sendopts = 0, notify = 0;
-            long arrival = -1, create = -1, dataOffset = -1, size = 0, contentLength = -1;
+            long arrival = -1, create = -1, dataOffset = -1, size = 0, contentLength = -1, warn = 0, warnOffset = -1;
             int total = 0;
             List<Recipient> rcpts = new ArrayList<>();
             String orig = null;
@@ -73,6 +78,10 @@ record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createS
                         else if (a.startsWith("dsn_orig_rcpt=")) orcpt = a.substring(14);
                     }
                     case FROM -> sender = rec.text();
+                    case WARN -> {
+                        warn = parse(rec.text());
+                        warnOffset = rec.offset();
+                    }
                     case ORCP -> orig = rec.text();
                     case RCPT -> {
                         total++;
@@ -99,7 +108,7 @@ record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createS
                         if (arrival < 0) throw new RecordException("no arrival time");
                         if (create < 0) create = arrival / 1000;
                         return new QueuedMessage(id, sender, arrival, create, dataOffset, size, total, clientName, clientAddr, encoding, rcpts,
-                                envid, ret, sendopts);
+                                envid, ret, sendopts, warn, warnOffset);
                     }
                     default -> { }
                 }

@@ -207,7 +207,7 @@ public final class Smtp implements ConnectionService {
             Verdict v = at.result[i];
             if (v == null) v = at.lastError != null ? at.lastError : Verdict.defer("4.3.0", "server unavailable or unable to receive mail");
             if (cfg.softBounce() && v.outcome() == DeliveryStatus.Outcome.BOUNCED) v = Verdict.defer("4" + v.dsn().substring(1), v.text());
-            v = v.completed(file, req, rc);
+            v = v.completed(queue.root(), file, req, rc, null); // no "relayed" success reports yet (docs/known-issues.md)
             long now = clock.millis();
             long conn = at.connected[i] < 0 ? now : at.connected[i];
             Msg.info(DeliveryLog.line(req.queueId().value(), rc.address(), rc.originalRecipient(),

@@ -443,6 +443,11 @@ final class SmtpProto {
     }
 
     private Verdict verdict(ServerReply r, String text) {
+        int bracket = namaddr.indexOf('[');
+        return verdict0(r, text).remote(bracket > 0 ? namaddr.substring(0, bracket) : namaddr, r.text());
+    }
+
+    private Verdict verdict0(ServerReply r, String text) {
         int c = r.code() / 100;
         if (c == 5) return cfg.softBounce() ? Verdict.defer(four(r.dsn()), text) : Verdict.bounce(r.dsn(), text);
         if (c == 4) return Verdict.defer(r.dsn(), text);

@@ -40,6 +40,12 @@ class VirtualTest {
     @TempDir
     Path tmp;
     Path queueDir;
+    private org.postroom.global.proto.bounce.BounceAppend.Listener bounce;
+
+    @org.junit.jupiter.api.AfterEach
+    void stopBounce() {
+        bounce.close();
+    }
     Path base;
     Path log;
     int serial;
@@ -47,6 +53,7 @@ class VirtualTest {
     @BeforeEach
     void setUp() throws IOException {
         queueDir = Files.createDirectories(tmp.resolve("queue/active")).getParent();
+        bounce = org.postroom.global.proto.bounce.BounceAppend.listen(queueDir);
         base = Files.createDirectories(tmp.resolve("vmail/v2.example"));
         base = base.getParent();
         Files.writeString(tmp.resolve("vmailbox"), """

@@ -2,16 +2,30 @@ package org.postroom.global.mailbox;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.postroom.global.log.Msg;
+import org.postroom.global.proto.bounce.BounceClient;
+import org.postroom.global.proto.bounce.BounceLog;
 import org.postroom.global.proto.deliver.DeliverRequest;
 import org.postroom.global.proto.deliver.DeliveryStatus.Outcome;
 import org.postroom.global.record.QueueFile;
 
 /**
  * The result of one delivery attempt: the status class, the enhanced status code and the reason text
- * (Postfix's DSN_BUF, as delivery agents pass it to sent(), defer_append() and bounce_append()).
+ * (Postfix's DSN_BUF, as delivery agents pass it to sent(), defer_append() and bounce_append()), and,
+ * when a remote server gave it, that server's name and reply ({@code mta_mname} and {@code diag_text}
+ * of the DSN: the Remote-MTA and Diagnostic-Code of a report). Empty strings when local.
  */
-public record Verdict(Outcome outcome, String dsn, String text) {
+public record Verdict(Outcome outcome, String dsn, String text, String mtaName, String diagText) {
+
+    public Verdict(Outcome outcome, String dsn, String text) {
+        this(outcome, dsn, text, "", "");
+    }
+
+    /** This result as a remote server's answer: {@code mta} said {@code reply} ("550 5.1.1 ..."). */
+    public Verdict remote(String mta, String reply) {
+        return new Verdict(outcome, dsn, text, mta, reply);
+    }
 
     public static Verdict sent(String text) {
         return new Verdict(Outcome.SENT, "2.0.0", text);
@@ -40,10 +54,36 @@ public record Verdict(Outcome outcome, String dsn, String text) {
     }
 
     /**
-     * This result for a recipient of {@code req}, recorded in {@code queueFile} (deliver_completed.c): a
-     * sent or bounced recipient is marked done; when that fails, a warning is logged and the recipient is
-     * deferred instead, so that it is tried again rather than lost.
+     * This result for a recipient of {@code req}, recorded in {@code queueFile} (deliver_completed.c,
+     * bounce_append(), trace_append()): a bounced recipient's entry goes to the bounce log through
+     * bounce(8) first, and only once it is on disk is the recipient marked done, so a failure the sender
+     * must hear of cannot be lost; a sent one with NOTIFY=SUCCESS gets a trace entry ({@code action},
+     * "delivered" or "relayed"; null for none). When either step fails, a warning is logged and the
+     * recipient is deferred instead, so that it is tried again rather than lost.
      */
+    public Verdict completed(Path queueDirectory, Path queueFile, DeliverRequest req, DeliverRequest.Recipient rcpt, String action) {
+        Duration timeout = BounceClient.TIMEOUT;
+        if (outcome == Outcome.DEFERRED) return this;
+        if (outcome == Outcome.BOUNCED && !BounceClient.append(queueDirectory, BounceClient.Service.BOUNCE, req.queueId().value(),
+                entry(rcpt, "failed"), timeout)) {
+            Msg.warn(req.queueId() + ": cannot record the bounce of " + rcpt.address() + ": bounce service unavailable");
+            return defer("4.3.0", "bounce or trace service failure");
+        }
+        if (outcome == Outcome.SENT && action != null && (rcpt.dsnNotify() & BounceClient.NOTIFY_SUCCESS) != 0
+                && !BounceClient.append(queueDirectory, BounceClient.Service.TRACE, req.queueId().value(), entry(rcpt, action), timeout)) {
+            Msg.warn(req.queueId() + ": cannot record the delivery of " + rcpt.address() + " for its success report");
+            return defer("4.3.0", "bounce or trace service failure");
+        }
+        try {
+            QueueFile.markDone(queueFile, rcpt.offset());
+            return this;
+        } catch (IOException e) {
+            Msg.warn(req.queueId() + ": cannot mark recipient " + rcpt.address() + " done: " + Errno.text(e));
+            return defer("4.3.0", "cannot update queue file: " + Errno.text(e));
+        }
+    }
+
+    /** As above, without a bounce service (tests): a bounced recipient is only marked done. */
     public Verdict completed(Path queueFile, DeliverRequest req, DeliverRequest.Recipient rcpt) {
         if (outcome == Outcome.DEFERRED) return this;
         try {
@@ -53,6 +93,13 @@ public record Verdict(Outcome outcome, String dsn, String text) {
             Msg.warn(req.queueId() + ": cannot mark recipient " + rcpt.address() + " done: " + Errno.text(e));
             return defer("4.3.0", "cannot update queue file: " + Errno.text(e));
         }
+    }
+
+    /** The log entry for {@code rcpt}: a local one, or with the remote server's name and reply. */
+    public BounceLog.Entry entry(DeliverRequest.Recipient rcpt, String action) {
+        boolean remote = !mtaName.isEmpty();
+        return new BounceLog.Entry(rcpt.address(), rcpt.originalRecipient(), rcpt.offset(), rcpt.dsnOrcpt(), rcpt.dsnNotify(), dsn,
+                action, remote ? "smtp" : "", diagText, remote ? "dns" : "", mtaName, text);
     }
 
     /** Of two results for one recipient, the one qmgr must act on: deferred beats bounced beats sent. */

@@ -76,4 +76,21 @@ public final class QueueFile {
             ch.force(false);
         }
     }
+
+    /**
+     * Kills the record at {@code offset} (qmgr_message_kill_record: its type byte becomes K) and fsyncs;
+     * qmgr does this to the W record once the delay warning went out, so that it goes out once.
+     * Refuses when the byte there is not {@code expected} or K.
+     */
+    public static void kill(Path file, long offset, RecordType expected) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            if (ch.read(b, offset) != 1) throw new RecordException("bad record offset " + offset + " in " + file);
+            byte t = b.get(0);
+            if (t == RecordType.KILL.code) return;
+            if (t != expected.code) throw new RecordException("no " + expected + " record at offset " + offset + " in " + file);
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) RecordType.KILL.code}), offset);
+            ch.force(false);
+        }
+    }
 }
