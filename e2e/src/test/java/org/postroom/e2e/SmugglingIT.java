@@ -29,12 +29,17 @@ import org.postroom.testkit.WaitFor;
  */
 class SmugglingIT {
     private static final String RCPT = MailSystem.localUser() + "@localhost";
+    /** The envelope sender of every smuggled transaction: a queued message from it is a smuggled one. */
+    static final String SMUGGLED_SENDER = "evil@example.org";
 
-    /** The attacks: what follows "DATA" up to the QUIT. Every one also ends in a real CRLF.CRLF. */
-    private static final Map<String, String> ATTACKS = new LinkedHashMap<>();
+    /**
+     * The attacks: what follows "DATA" up to the QUIT. Every one also ends in a real CRLF.CRLF. Shared
+     * with {@link TlsProbesIT}, which sends them over TLS on the submission ports.
+     */
+    static final Map<String, String> ATTACKS = new LinkedHashMap<>();
 
     static {
-        String tx = "MAIL FROM:<evil@example.org>\r\nRCPT TO:<" + RCPT + ">\r\n";
+        String tx = "MAIL FROM:<" + SMUGGLED_SENDER + ">\r\nRCPT TO:<" + RCPT + ">\r\n";
         ATTACKS.put("LF.CRLF then DATA", "Subject: x\r\n\r\nline\n.\r\n" + tx + "DATA\r\nSubject: smuggled\r\n\r\nevil\r\n.\r\n");
         ATTACKS.put("LF.CRLF then BDAT", "Subject: x\r\n\r\nline\n.\r\n" + tx + "BDAT 10 LAST\r\nsmuggled\r\n\r\n.\r\n");
         ATTACKS.put("CRLF.LF then BDAT", "Subject: x\r\n\r\nline\r\n.\n" + tx + "BDAT 10 LAST\r\nsmuggled\r\n\r\n.\r\n");

@@ -100,11 +100,10 @@ final class Chat {
         TlsInfo info;
         try {
             info = wire.startTls(session.tlsCfg, session.tlsCfg.starttlsTimeout());
-        } catch (java.io.EOFException e) {
-            session.tlsFailed(null);
-            return false;
         } catch (IOException e) {
-            session.tlsFailed(e.getMessage() == null ? e.toString() : e.getMessage());
+            if (wire.expired()) session.tlsTimedOut();
+            else if (e instanceof java.io.EOFException) session.tlsFailed(null);
+            else session.tlsFailed(e.getMessage() == null ? e.toString() : e.getMessage());
             return false;
         }
         out = wire.out();
@@ -137,11 +136,17 @@ final class Chat {
         boolean slow = session.errors() >= softErrorLimit;
         arm();
         perRead = false;
+        // an AUTH response may be longer than a command (smtpd_chat_query_limit with smtpd_sasl_response_limit)
+        int limit = session.awaitingSaslResponse() ? session.saslCfg.responseLimit() : cfg.lineLengthLimit();
+        if (reader.limit() != limit) reader.limit(limit);
         Line line;
+        String head = "";
         try {
             line = reader.next();
-            if (line.end() == Line.End.MORE && !reader.skipRestOfLine()) line = new Line(new byte[0], Line.End.EOF);
-            else if (line.end() == Line.End.MORE) line = new Line(new byte[0], Line.End.MORE);
+            if (line.end() == Line.End.MORE) {
+                head = line.text();
+                line = new Line(new byte[0], reader.skipRestOfLine() ? Line.End.MORE : Line.End.EOF);
+            }
         } finally {
             perRead = true;
         }
@@ -151,7 +156,7 @@ final class Chat {
         }
         Step step;
         if (line.end() == Line.End.MORE) {
-            step = session.commandTooLong();
+            step = session.commandTooLong(head, limit);
         } else if (line.end() == Line.End.LF && session.bareNewline() == BareNewline.REJECT) {
             step = session.bareLfCommand();
         } else {

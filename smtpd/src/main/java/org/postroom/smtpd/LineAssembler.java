@@ -6,11 +6,12 @@ import java.util.Arrays;
 /**
  * Cuts a byte stream into lines (smtp_get): LF ends a line, and one CR right before it is part of the
  * terminator; any other CR is data (3.9+: extra CRs are not stripped). A line longer than the limit is
- * returned in pieces of exactly {@code limit} bytes marked {@link Line.End#MORE}.
+ * returned in pieces of exactly {@code limit} bytes marked {@link Line.End#MORE}. The limit can change
+ * between lines (an AUTH response may be longer than a command).
  */
 final class LineAssembler {
-    private final int limit;
-    private final byte[] buf;
+    private int limit;
+    private byte[] buf;
     private int len;
     private boolean pendingCr;
     private final ArrayDeque<Line> ready = new ArrayDeque<>();
@@ -18,7 +19,18 @@ final class LineAssembler {
     LineAssembler(int limit) {
         if (limit < 1) throw new IllegalArgumentException("line length limit must be positive");
         this.limit = limit;
-        this.buf = new byte[limit];
+        this.buf = new byte[Math.min(limit, 8192)];
+    }
+
+    /** The limit for the lines from now on; only between lines. */
+    void limit(int limit) {
+        if (limit < 1) throw new IllegalArgumentException("line length limit must be positive");
+        if (holdsPartial()) throw new IllegalStateException("limit changed inside a line");
+        this.limit = limit;
+    }
+
+    int limit() {
+        return limit;
     }
 
     /** Feeds one byte; returns true when at least one line or piece is ready for {@link #take()}. */
@@ -48,6 +60,7 @@ final class LineAssembler {
             ready.add(new Line(Arrays.copyOf(buf, len), Line.End.MORE));
             len = 0;
         }
+        if (len == buf.length) buf = Arrays.copyOf(buf, Math.min(limit, 2 * buf.length));
         buf[len++] = (byte) b;
     }
 

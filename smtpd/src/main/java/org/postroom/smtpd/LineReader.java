@@ -45,6 +45,15 @@ final class LineReader {
         return lines.take();
     }
 
+    /** The line length limit from the next line on (line_length_limit, or smtpd_sasl_response_limit). */
+    void limit(int limit) {
+        lines.limit(limit);
+    }
+
+    int limit() {
+        return lines.limit();
+    }
+
     /** Discards the rest of an over-long line; returns false when the input ended first. */
     boolean skipRestOfLine() throws IOException {
         while (true) {

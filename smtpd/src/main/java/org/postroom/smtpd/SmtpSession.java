@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.postroom.util.Printable;
 
 /**
  * The SMTP protocol engine (smtpd.c, smtpd_proto): command lines and content in, reply values and the
@@ -200,10 +201,24 @@ final class SmtpSession {
      * CONNECT in wrapper mode); the session is over. {@code reason} null: the client went away.
      */
     void tlsFailed(String reason) {
-        if (phase instanceof Phase.StartTls) stats.count("starttls", false);
-        log.info("SSL_accept error from " + client.namaddr() + ": " + (reason == null ? "lost connection" : "-1"));
+        tlsEnded(reason == null ? "lost connection" : "-1");
         if (reason != null) log.warn("TLS library problem: " + clip(reason));
         lostConnection();
+    }
+
+    /**
+     * smtpd_starttls_timeout passed before the handshake was done: Postfix's tls_bio gives up with
+     * ETIMEDOUT, so the line says "Connection timed out"; then "lost connection after STARTTLS" (or
+     * CONNECT), and the session is over.
+     */
+    void tlsTimedOut() {
+        tlsEnded("Connection timed out");
+        lostConnection();
+    }
+
+    private void tlsEnded(String what) {
+        if (phase instanceof Phase.StartTls) stats.count("starttls", false);
+        log.info("SSL_accept error from " + client.namaddr() + ": " + what);
     }
 
     /** SASL for this session: the settings and a backend (null: AUTH off). */
@@ -308,8 +323,19 @@ final class SmtpSession {
         fail("535 5.7.8 Error: authentication failed: " + reason);
     }
 
-    /** A command line longer than line_length_limit (the rest of it has been skipped). */
-    Step commandTooLong() {
+    /** An AUTH exchange waits for the client's response: the next line may be as long as smtpd_sasl_response_limit. */
+    boolean awaitingSaslResponse() {
+        return authExchange != null;
+    }
+
+    /**
+     * A request line longer than {@code limit} (line_length_limit, or smtpd_sasl_response_limit for an
+     * AUTH response); the rest of it has been skipped. {@code head} is its first piece. Postfix logs
+     * the warning of smtpd_chat_query_limit for both.
+     */
+    Step commandTooLong(String head, int limit) {
+        log.warn(client.namaddr() + ": request longer than " + limit + ": " + Printable.sanitize(head.substring(0, Math.min(30, head.length())))
+                + "...");
         if (authExchange != null) {
             authExchange = null;
             fail("500 5.5.6 SASL response limit exceeded");

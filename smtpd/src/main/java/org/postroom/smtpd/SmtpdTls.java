@@ -27,9 +27,17 @@ import org.postroom.global.tls.TlsProtocols;
  * certificate or key that cannot be loaded disables TLS with Postfix's warning at level may (STARTTLS
  * is still offered and answered with 454, as Postfix does); where TLS is required (encrypt, wrapper
  * mode) it stops the service with the parameter and the file named, since it could accept no mail.
+ * A client cannot renegotiate (Postfix's SSL_OP_NO_RENEGOTIATION).
  */
 final class SmtpdTls {
     enum Level { NONE, MAY, ENCRYPT }
+
+    static {
+        // Postfix turns off TLS renegotiation unconditionally (tls_misc.c, SSL_OP_NO_RENEGOTIATION): a client
+        // that asks for handshake after handshake burns the server's CPU, and SMTP has no use for it. JSSE
+        // reads this once, at the first server handshake of the JVM, which comes after this class is loaded.
+        System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+    }
 
     private final Level level;
     private final boolean wrappermode;

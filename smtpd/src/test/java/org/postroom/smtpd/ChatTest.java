@@ -10,9 +10,13 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.postroom.global.config.MainCf;
 
 /** The network loop over in-memory streams: reading, replies, bare LF, timeouts and lost connections. */
 class ChatTest {
@@ -184,6 +188,48 @@ class ChatTest {
         TestWire w = run("line_length_limit = 20\n", "NOOP " + "x".repeat(50) + "\r\nNOOP\r\n");
         assertEquals(List.of("220 mail.example.com ESMTP Postfix", "500 5.5.2 mail.example.com Error: command too long",
                 "250 2.0.0 Ok"), w.replies());
+        // smtpd_chat_query_limit's warning, with the first 30 characters of what was kept
+        assertTrue(log.lines.contains("warning: localhost[127.0.0.1]: request longer than 20: NOOP " + "x".repeat(15) + "..."), log.lines.toString());
+    }
+
+    /** A session with the built-in SASL users of the dialogs (every password "secret"). */
+    private TestWire runWithSasl(String config, String input) {
+        String sasl = "smtpd_sasl_auth_enable = yes\nsmtpd_sasl_type = builtin\nsmtpd_sasl_user_maps = texthash:src/test/resources/sasl/users\n"
+                + config;
+        SmtpdConfig cfg = Fakes.config(sasl);
+        SmtpSession s = new SmtpSession(cfg, Fakes.client("203.0.113.5"), new Fakes.Relay(), queue, log, Fakes.CLOCK);
+        SmtpdSasl sc = SmtpdSasl.from(MainCf.parse(Path.of("/nonexistent/main.cf"), Fakes.BASE_CONFIG + sasl, Map.of(), w -> { }),
+                Path.of("/nonexistent"));
+        s.useSasl(sc, sc.open("203.0.113.5", Duration.ZERO));
+        TestWire wire = new TestWire(SplitInput.bytewise(input.getBytes(StandardCharsets.US_ASCII)));
+        new Chat(s, wire, cfg).run();
+        return wire;
+    }
+
+    private static String base64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Postfix reads an AUTH response up to smtpd_sasl_response_limit (12288), not line_length_limit (2048). */
+    @Test
+    void anAuthResponseLongerThanACommandLineIsReadWhole() {
+        String user = base64("u".repeat(3000));
+        TestWire w = runWithSasl("", "EHLO c.example\r\nAUTH LOGIN\r\n" + user + "\r\n" + base64("secret") + "\r\nQUIT\r\n");
+        List<String> r = w.replies();
+        assertEquals(List.of("334 VXNlcm5hbWU6", "334 UGFzc3dvcmQ6", "535 5.7.8 Error: authentication failed: (reason unavailable)", "221 2.0.0 Bye"),
+                r.subList(r.size() - 4, r.size()), r + "\n" + log.lines);
+        assertTrue(log.lines.stream().noneMatch(l -> l.contains("request longer than")), log.lines.toString());
+    }
+
+    @Test
+    void anAuthResponseOverTheSaslResponseLimitIsRefusedAndTheSessionGoesOn() {
+        TestWire w = runWithSasl("smtpd_sasl_response_limit = 100\n", "EHLO c.example\r\nAUTH PLAIN\r\n" + "A".repeat(5000) + "\r\n"
+                + "AUTH PLAIN " + base64("\0alice@example.com\0secret") + "\r\nQUIT\r\n");
+        List<String> r = w.replies();
+        assertEquals(List.of("334 ", "500 5.5.6 SASL response limit exceeded", "235 2.7.0 Authentication successful", "221 2.0.0 Bye"),
+                r.subList(r.size() - 4, r.size()), r + "\n" + log.lines);
+        assertTrue(log.lines.contains("warning: unknown[203.0.113.5]: request longer than 100: " + "A".repeat(30) + "..."), log.lines.toString());
+        assertEquals("disconnect from unknown[203.0.113.5] ehlo=1 auth=1/2 quit=1 commands=3/4", log.lines.getLast());
     }
 
     @Test

@@ -31,7 +31,7 @@ import org.postroom.global.proto.cleanup.CleanupStatus;
  * checked after the disconnect), {@code Q: record} (or {@code Q~ prefix}) expects a record ("N text") in
  * the last queue file (in order). {@code tls: may|encrypt|wrapper|broken [authonly] [received] [log]} gives the session TLS settings
  * ("broken": no usable certificate); {@code T: ok} completes the handshake the session asked for,
- * {@code T: fail REASON} and {@code T: lost} end it. Lines starting with '#' are comments.
+ * {@code T: fail REASON}, {@code T: lost} and {@code T: timeout} (smtpd_starttls_timeout) end it. Lines starting with '#' are comments.
  */
 class DialogTest {
     private static final Path DIR = Path.of("src/test/resources/dialogs");
@@ -99,6 +99,7 @@ class DialogTest {
                     assertInstanceOf(Phase.StartTls.class, s.phase(), where + "no handshake was asked for");
                     if (arg.equals("ok")) s.tlsStarted(HANDSHAKE);
                     else if (arg.equals("lost")) s.tlsFailed(null);
+                    else if (arg.equals("timeout")) s.tlsTimedOut();
                     else s.tlsFailed(arg.replaceFirst("^fail ", ""));
                 }
                 default -> fail(where + "bad line: " + l);
