@@ -63,7 +63,8 @@ import org.postroom.util.Printable;
 public final class Bounce implements ConnectionService {
     static final ServiceSpec SPEC = new ServiceSpec("bounce", List.of(Params.QUEUE_DIRECTORY, Params.MYHOSTNAME, Params.MYORIGIN,
             Params.MAIL_NAME, Params.IPC_TIMEOUT, Params.LINE_LENGTH_LIMIT, Params.MAXIMAL_QUEUE_LIFETIME,
-            Params.BOUNCE_QUEUE_LIFETIME, Params.DELAY_WARNING_TIME, Params.HASH_QUEUE_NAMES, Params.HASH_QUEUE_DEPTH), Set.of());
+            Params.BOUNCE_QUEUE_LIFETIME, Params.DELAY_WARNING_TIME, Params.HASH_QUEUE_NAMES, Params.HASH_QUEUE_DEPTH,
+            Params.NOTIFY_CLASSES, Params.BOUNCE_NOTICE_RECIPIENT, Params.TWOBOUNCE_NOTICE_RECIPIENT, Params.DELAY_NOTICE_RECIPIENT), Set.of());
 
     public static void main(String[] args) {
         ServiceMain.run(args, SPEC, Bounce::new);
@@ -85,7 +86,8 @@ public final class Bounce implements ConnectionService {
         }
         this.service = svc;
         this.queue = ctx.queue();
-        this.notices = new Notices(ctx.config(), queue);
+        this.notices = new Notices(ctx.config(), queue,
+                new InterimComposer(ctx.config().get(Params.MYHOSTNAME), ctx.config().get(Params.MYORIGIN)));
         this.timeout = ctx.config().get(Params.IPC_TIMEOUT);
     }
 
