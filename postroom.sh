@@ -129,7 +129,9 @@ start)
     owner=$(ensure_owner)
     write_instance "$owner"
     "$dist/bin/postfix" -c "$inst/etc" start
-    for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break; sleep 0.1; done
+    for port in 2525 2587 2465; do # each listener is its own smtpd, up when it answers
+        for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+    done
     "$dist/bin/postfix" -c "$inst/etc" status
     user=$(id -un)
     cat <<MSG
