@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SMTP over STARTTLS (issue 9, item 5): Postroom beside Debian's Postfix, same machine, same run.
 #   bench/starttls.sh [N] [SESSIONS] [SIZE] [ROUNDS] [MODES]   defaults: 5000 20 5120 3 "one many"   (as root)
-# smtp-source has no TLS, so the load comes from bench/StarttlsLoad.java (JDK 25, compiled once per run):
+# smtp-source has no TLS, so the load comes from bench/starttls-load.py (Python's ssl, i.e. OpenSSL):
 # SESSIONS parallel sessions, each connect, EHLO, STARTTLS, full TLS handshake, EHLO, then MAIL/RCPT/DATA
 # (SIZE bytes) and QUIT. Modes: "one" = one message per connection and TLS session, as smtp-source does by
 # default; "many" = smtp-source -d, every session sends message after message over one TLS session. Both MTAs
@@ -18,15 +18,14 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh" # here, SHARED, DIST, postfix_instance, postroom_instance, median, wait_for_rest
 n=${1:-5000}; s=${2:-20}; size=${3:-5120}; rounds=${4:-3}; modes=${5:-one many}
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+PYTHON=${PYTHON:-python3}
 KEY=${KEY:-ec}        # ec: EC P-256 certificate, rsa: RSA 2048
-TLS_GROUPS=${TLS_GROUPS:-x25519} # the client's key-exchange groups (jdk.tls.namedGroups), so that both negotiate the same
 STALL=${STALL:-60}; DEADLINE=${DEADLINE:-600} # give up when the Maildir count stands still STALL s, or after DEADLINE s
 cmdline="DIST=$DIST KEY=$KEY bash bench/starttls.sh $n $s $size $rounds '$modes'"
 die() { echo "bench/starttls.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root (Postfix's reference instance needs it)"
 [ -x "$DIST/bin/postfix" ] || die "no Postroom distribution at $DIST (build first, or set DIST)"
-[ -x "$JAVA_HOME/bin/javac" ] || die "no JDK at $JAVA_HOME (set JAVA_HOME)"
+"$PYTHON" -c 'import ssl' 2>/dev/null || die "python3 with its ssl module is needed (set PYTHON)"
 command -v postfix >/dev/null && command -v openssl >/dev/null || die "postfix (Debian package) and openssl are needed"
 case $KEY in ec|rsa) ;; *) die "KEY must be ec or rsa" ;; esac
 for m in $modes; do case $m in one|many) ;; *) die "modes are one and many, not $m" ;; esac; done
@@ -45,10 +44,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# the load client, compiled once
-mkdir "$work/classes"
-"$JAVA_HOME/bin/javac" -d "$work/classes" "$here/bench/StarttlsLoad.java"
-load() { "$JAVA_HOME/bin/java" -XX:+UseSerialGC "-Djdk.tls.namedGroups=$TLS_GROUPS" -cp "$work/classes" StarttlsLoad "$@"; }
+load() { "$PYTHON" "$here/bench/starttls-load.py" "$@"; }
 
 # one certificate and key for both servers, made for this run
 if [ "$KEY" = ec ]; then keyopt=(-newkey ec -pkeyopt ec_paramgen_curve:P-256); else keyopt=(-newkey rsa:2048); fi
@@ -72,14 +68,15 @@ echo "user: $PR/vmail/bench.test/user/Maildir/" > "$work/aliases"
 postroom_instance "$PR" "$PR_PORT" "mydestination = bench.test
 alias_maps = hash:$work/aliases
 $tls_cf"
+"$DIST/bin/postalias" -c "$PR/etc" "$work/aliases" # hash: is the indexed file, as in Postfix
 mkdir -p "$PR/vmail/bench.test/user"; chown -R nobody "$PR/vmail"
 pfx_md=$PFX/vmail/bench.test/user/Maildir; pr_md=$PR/vmail/bench.test/user/Maildir
 
 rss_kb() { # total RSS of Postroom's master and every service of this instance (as bench/run.sh)
     local total=0 pid
     for pid in $(pgrep -f "postroom/.*" || true); do
-        if tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -q "MAIL_CONFIG=$PR/etc" \
-            || tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "$PR/etc"; then
+        if { tr '\0' '\n' < "/proc/$pid/environ" | grep -q "MAIL_CONFIG=$PR/etc"; } 2>/dev/null \
+            || { tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q "$PR/etc"; } 2>/dev/null; then
             total=$(( total + $(awk '/VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0) ))
         fi
     done
@@ -100,8 +97,9 @@ measure() {
         > "$work/load.out" 2>&1 || rc=$?
     out=$(head -1 "$work/load.out"); t0=$(val t0 "$out"); t1=$(val t1 "$out")
     if [ -z "$t0" ]; then echo "load client failed (exit $rc): $(head -5 "$work/load.out" | tr '\n' ' ')"; return 1; fi
-    local deadline=$(( ${t0%.*} + DEADLINE )); last=0; grew=$(date +%s)
-    while got=$(( $(delivered "$md") - d0 )); [ "$got" -lt "$n" ]; do
+    # wait for what the MTA accepted (N, unless the client saw errors)
+    local acc deadline=$(( ${t0%.*} + DEADLINE )); acc=$(val accepted "$out"); last=0; grew=$(date +%s)
+    while got=$(( $(delivered "$md") - d0 )); [ "$got" -lt "$acc" ]; do
         [ "$got" -gt "$last" ] && { last=$got; grew=$(date +%s); }
         if [ "$(date +%s)" -ge "$deadline" ] || [ $(( $(date +%s) - grew )) -ge "$STALL" ]; then ok=0; break; fi
         sleep 0.05
@@ -110,15 +108,15 @@ measure() {
     # the queue file goes once the delivery agent has reported, just after the Maildir file
     for _ in $(seq 200); do left=$(queued "$q"); [ "$left" = 0 ] && break; [ $ok = 0 ] && break; sleep 0.05; done
     # Postfix's postlogd writes the log a little behind
-    for _ in $(seq 100); do sentn=$(( $(logged "$log" status=sent) - sent0 )); [ "$sentn" -ge "$n" ] && break; [ $ok = 0 ] && break; sleep 0.05; done
+    for _ in $(seq 100); do sentn=$(( $(logged "$log" status=sent) - sent0 )); [ "$sentn" -ge "$acc" ] && break; [ $ok = 0 ] && break; sleep 0.05; done
     tlsn=$(( $(logged "$log" "TLS connection established from") - tls0 ))
     got=$(( $(delivered "$md") - d0 ))
     local sess errs want_tls check
     sess=$(val tls_sessions "$out"); errs=$(val errors "$out"); want_tls=$(( s + ${sess:-0} ))
-    check="errors=$errs accepted=$(val accepted "$out") tls_sessions=$sess tls=$(val tls "$out") client_cpu_s=$(val client_cpu_s "$out")"
+    check="errors=$errs accepted=$acc tls_sessions=$sess tls=$(val tls "$out") client_cpu_s=$(val client_cpu_s "$out")"
     check+=" delivered=$got"
-    [ "$got" -gt "$n" ] && check+=" DUPLICATES=$(( got - n ))"
-    [ "$got" -lt "$n" ] && check+=" LOST=$(( n - got ))"
+    [ "$got" -gt "$acc" ] && check+=" DUPLICATES=$(( got - acc ))"
+    [ "$got" -lt "$acc" ] && check+=" LOST=$(( acc - got ))"
     check+=" sent_logged=$sentn tls_logged=$tlsn queue_left=$left"
     [ "$tlsn" = "$want_tls" ] || check+=" TLS_LOG_MISMATCH(want=$want_tls)"
     [ "$rc" = 0 ] || check+=" CLIENT_FAILED(exit=$rc: $(grep '^error:' "$work/load.out" | head -5 | tr '\n' ';'))"
@@ -131,7 +129,7 @@ measure() {
 # the Maildir is emptied after each measurement, so that every round counts and writes into the same small folder
 empty_maildir() { find "$1/new" -maxdepth 1 -type f -delete 2>/dev/null || true; }
 
-echo "starttls: $n messages x $size bytes, $s sessions, $rounds rounds, modes: $modes; key $KEY, client groups $TLS_GROUPS;" \
+echo "starttls: $n messages x $size bytes, $s sessions, $rounds rounds, modes: $modes; key $KEY;" \
     "$(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A pf pr pfa pra
 bad=0; peak=0
