@@ -16,24 +16,27 @@
 # and ratios Postroom/Postfix per mode, Postroom's service RSS (idle before, peak under load, idle after) and
 # the command line; exits non-zero when a check failed.
 set -euo pipefail
+# shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh" # here, SHARED, DIST, postfix_instance, postroom_instance, median, wait_for_rest
 n=${1:-5000}; s=${2:-20}; size=${3:-5120}; rounds=${4:-3}; modes=${5:-one many}
 PYTHON=${PYTHON:-python3}
 KEY=${KEY:-ec}        # ec: EC P-256 certificate, rsa: RSA 2048
 STALL=${STALL:-60}; DEADLINE=${DEADLINE:-600} # give up when the Maildir count stands still STALL s, or after DEADLINE s
-cmdline="DIST=$DIST KEY=$KEY bash bench/starttls.sh $n $s $size $rounds '$modes'"
+# POSTROOM_JAVA_OPTS (extra JVM options of every Postroom service, libexec/postroom-env) is honoured and shown
+cmdline="DIST=$DIST KEY=$KEY"; [ -z "${POSTROOM_JAVA_OPTS:-}" ] || cmdline+=" POSTROOM_JAVA_OPTS=\"$POSTROOM_JAVA_OPTS\""
+cmdline+=" bash bench/starttls.sh $n $s $size $rounds '$modes'"
 die() { echo "bench/starttls.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root (Postfix's reference instance needs it)"
 [ -x "$DIST/bin/postfix" ] || die "no Postroom distribution at $DIST (build first, or set DIST)"
 "$PYTHON" -c 'import ssl' 2>/dev/null || die "python3 with its ssl module is needed (set PYTHON)"
-command -v postfix >/dev/null && command -v openssl >/dev/null || die "postfix (Debian package) and openssl are needed"
+{ command -v postfix && command -v openssl; } >/dev/null || die "postfix (Debian package) and openssl are needed"
 case $KEY in ec|rsa) ;; *) die "KEY must be ec or rsa" ;; esac
 for m in $modes; do case $m in one|many) ;; *) die "modes are one and many, not $m" ;; esac; done
 
 PFX=${PFX:-/srv/pfx-starttls}; PFX_PORT=${PFX_PORT:-12545}
 PR=${PR:-/srv/postroom-starttls}; PR_PORT=${PR_PORT:-12546}
 for p in "$PFX_PORT" "$PR_PORT"; do
-    if (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then die "127.0.0.1:$p is already in use"; fi
+    if (exec 3<>/dev/tcp/127.0.0.1/"$p") 2>/dev/null; then die "127.0.0.1:$p is already in use"; fi
 done
 
 work=$(mktemp -d /tmp/starttls-bench.XXXXXX); chmod 755 "$work"
@@ -62,7 +65,7 @@ postfix_instance "$PFX" "$PFX_PORT"
 postfix_stop "$PFX"
 while IFS= read -r l; do postconf -c "$PFX/etc" -e "$l"; done <<<"$tls_cf"
 script -qc "postfix -c $PFX/etc start" /dev/null >/dev/null
-for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$PFX_PORT) 2>/dev/null && break; sleep 0.2; done
+for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$PFX_PORT") 2>/dev/null && break; sleep 0.2; done
 # Postroom: local(8) through the alias user: .../Maildir/ as in bench/run.sh, plus the same TLS lines
 echo "user: $PR/vmail/bench.test/user/Maildir/" > "$work/aliases"
 postroom_instance "$PR" "$PR_PORT" "mydestination = bench.test
@@ -142,7 +145,7 @@ for r in $(seq "$rounds"); do
         echo "round $r $m postfix : $out"; empty_maildir "$pfx_md"
         pf[$m]+=" $(sed -n 's/.*e2e_rate=\([0-9]*\).*/\1/p' <<<"$out")"; pfa[$m]+=" $(sed -n 's/.*accept_rate=\([0-9]*\).*/\1/p' <<<"$out")"
         wait_for_rest
-        ( while sleep 0.5; do rss_kb; done ) > "$work/rss" & sampler=$!
+        ( while sleep 2; do rss_kb; done ) > "$work/rss" & sampler=$!
         out=$(measure "$m" "$PR_PORT" "$pr_md" "$PR/queue" "$PR/log/maillog") || bad=1
         kill "$sampler"; sampler=; p=$(sort -n "$work/rss" | tail -1); [ "${p:-0}" -gt "$peak" ] && peak=$p
         echo "round $r $m postroom: $out"; empty_maildir "$pr_md"
@@ -150,7 +153,7 @@ for r in $(seq "$rounds"); do
     done
 done
 idle_after=$(rss_kb)
-med() { { printf '%s\n' $1 | grep . || true; } | median; }
+med() { local v; read -ra v <<<"$1"; { printf '%s\n' "${v[@]}" | grep . || true; } | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 for m in $modes; do
     a=$(med "${pfa[$m]}"); b=$(med "${pra[$m]}"); echo "median accept rate ($m): postfix=${a}/s postroom=${b}/s ratio(postroom/postfix)=$(ratio "$b" "$a")"
