@@ -36,6 +36,7 @@ alias_maps = hash:$root/etc/aliases
 maillog_file = $root/log/maillog
 CF
     echo "user: $root/vmail/bench.test/user/Maildir/" > "$root/etc/aliases"
+    "$dist/bin/postalias" -c "$root/etc" "hash:$root/etc/aliases" # hash: is the indexed file, as in Postfix
     sed "s/^smtp      inet/127.0.0.1:$port inet/" "$dist/etc/master.cf" > "$root/etc/master.cf"
     "$dist/bin/postfix" -c "$root/etc" start 2>/dev/null
     for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done

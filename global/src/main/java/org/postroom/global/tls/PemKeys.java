@@ -80,7 +80,10 @@ public final class PemKeys {
         char[] pw = new char[0];
         int n = 0;
         for (Pair p : pairs) ks.setKeyEntry(p.algorithm().toLowerCase() + "-" + n++, p.key(), pw, p.chain().toArray(Certificate[]::new));
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+        // SunX509 takes the keys out of the store once, here; PKIX would fetch (and PBE-decrypt, 10,000
+        // PBKDF2 rounds) the key from the PKCS12 store at every handshake, which made a TLS session cost
+        // several times what Postfix pays (bench/starttls.sh)
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
         kmf.init(ks, pw);
         return kmf.getKeyManagers();
     }
