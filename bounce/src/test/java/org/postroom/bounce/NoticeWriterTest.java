@@ -25,7 +25,6 @@ import org.postroom.global.bounce.BounceTemplates;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.proto.bounce.BounceLog;
 import org.postroom.global.record.RecordType;
-import org.postroom.global.record.RecordWriter;
 
 /**
  * NoticeWriter against notices Debian's Postfix 3.7.11 made (captures/README.md): each case feeds the
