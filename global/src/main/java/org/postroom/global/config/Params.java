@@ -339,6 +339,22 @@ public final class Params {
     public static final Param<String> COMMAND_EXPANSION_FILTER = reg(Param.string("command_expansion_filter",
             "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"));
 
+    // -- issue 10 (bounce(8) notices) parameters: add below this line --
+    public static final Param<Long> BOUNCE_SIZE_LIMIT = reg(Param.size("bounce_size_limit", "50000"));
+    public static final Param<String> BOUNCE_TEMPLATE_FILE = reg(Param.string("bounce_template_file", ""));
+    public static final Param<Duration> DELAY_WARNING_TIME = reg(Param.time("delay_warning_time", "0h", 'h'));
+    public static final Param<List<String>> NOTIFY_CLASSES = reg(Param.list("notify_classes", "resource, software"));
+    public static final Param<String> BOUNCE_NOTICE_RECIPIENT = reg(Param.string("bounce_notice_recipient", "postmaster"));
+    public static final Param<String> TWOBOUNCE_NOTICE_RECIPIENT = reg(Param.string("2bounce_notice_recipient", "postmaster"));
+    public static final Param<String> DELAY_NOTICE_RECIPIENT = reg(Param.string("delay_notice_recipient", "postmaster"));
+    public static final Param<String> ERROR_NOTICE_RECIPIENT = reg(Param.string("error_notice_recipient", "postmaster"));
+    public static final Param<Boolean> ENABLE_THREADED_BOUNCES = reg(Param.bool("enable_threaded_bounces", "no"));
+    /** standard: "Mail Delivery System <MAILER-DAEMON>"; obsolete: "MAILER-DAEMON (Mail Delivery System)" (hfrom_format.c). */
+    public static final Param<String> HEADER_FROM_FORMAT = reg(new Param<>("header_from_format", "standard", v -> switch (v.strip()) {
+        case "standard", "obsolete" -> v.strip();
+        default -> throw new IllegalArgumentException("invalid header_from_format value: \"" + v + "\"");
+    }));
+
     /** All declared parameters by name, in declaration order. */
     public static Map<String, Param<?>> all() {
         return Collections.unmodifiableMap(ALL);

@@ -11,9 +11,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.postroom.global.bounce.BounceTemplates;
+import org.postroom.global.bounce.TemplateContext;
 import org.postroom.global.config.ConfigException;
 import org.postroom.global.config.LogicalLines;
 import org.postroom.global.config.MainCf;
+import org.postroom.global.config.Params;
 import org.postroom.tools.common.Cli;
 import org.postroom.tools.common.Exit;
 import org.postroom.tools.common.Fatal;
@@ -31,7 +34,7 @@ import picocli.CommandLine.Model.CommandSpec;
  *     postconf -M [-fx] [service[/type] ...]            postconf -Me|-MX|-M# service/type[=entry] ...
  *     postconf -F [-fhHx] [service[/type[/field]] ...]  postconf -Fe service/type/field=value ...
  *     postconf -P [-fhHx] [service[/type[/param]] ...]  postconf -Pe|-PX service/type/param[=value] ...
- *     postconf -m | -l
+ *     postconf -m | -l                                  postconf -b | -t [-c config_dir] [template_file]
  * DESCRIPTION
  *     With no option, prints every parameter as "name = value", sorted; with names, those names in
  *     argument order. -n only the parameters set in main.cf; -d the built-in defaults (expressions
@@ -43,6 +46,10 @@ import picocli.CommandLine.Model.CommandSpec;
  *     -M shows master.cf entries with Postfix's column alignment, -F their fields
  *     (service/type/field = value), -P their -o parameters; with -e, -X or -# they edit master.cf.
  *     -m lists the lookup table types Postroom supports, -l the mailbox locking methods.
+ *     -b prints the text of the bounce templates (bounce(5)) with $name expanded, as bounce(8) puts it in
+ *     notices; -t prints the templates themselves, in the format of bounce_template_file. Both use the
+ *     template_file argument instead of bounce_template_file when one is given, and the built-in templates
+ *     when neither names a file.
  *     Unknown names give "postconf: warning: NAME: unknown parameter"; main.cf and master.cf settings
  *     that nothing uses give "postconf: warning: FILE: unused parameter: name=value" (-q turns those
  *     warnings off).
@@ -52,7 +59,8 @@ import picocli.CommandLine.Model.CommandSpec;
  *     Problems go to standard error as "postconf: fatal: ..." with exit status 1; bad options print
  *     getopt(3)'s complaint and the usage line.
  * BUGS
- *     -a, -A (SASL plug-ins), -b, -t (bounce templates) and -T (TLS) are not supported. postconf -d
+ *     -a, -A (SASL plug-ins) and -T (TLS) are not supported. Template file errors are reported by postconf
+ *     itself ("postconf: warning: FILE:LINE: ..."), not by a bounce(8) process as in Postfix. postconf -d
  *     lists exactly the parameters Postroom implements, not Postfix's thousand.
  * CONFIGURATION PARAMETERS
  *     config_directory (/etc/postroom): where main.cf and master.cf are (-c, $MAIL_CONFIG)
@@ -142,7 +150,10 @@ public final class Postconf implements Cli.Tool {
         PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false,
                 StandardCharsets.UTF_8);
         try {
-            if ((mode & (Mode.EXP_DSN_TEMPL | Mode.DUMP_DSN_TEMPL)) != 0) throw new Fatal("bounce templates are not supported by Postroom");
+            if ((mode & (Mode.EXP_DSN_TEMPL | Mode.DUMP_DSN_TEMPL)) != 0) {
+                out.print(templates(dir, (mode & Mode.DUMP_DSN_TEMPL) != 0, names));
+                return ExitCode.OK;
+            }
             if ((mode & Mode.SHOW_TLS) != 0) throw new Fatal("TLS is not supported by Postroom");
             if ((mode & (Mode.SHOW_SASL_SERV | Mode.SHOW_SASL_CLNT)) != 0) return ExitCode.OK; // no SASL plug-ins
             if ((mode & Mode.SHOW_MAPS) != 0) {
@@ -180,6 +191,19 @@ public final class Postconf implements Cli.Tool {
             out.flush();
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * postconf -b and -t: the bounce templates of bounce_template_file, or of the one file named, with $name
+     * expanded (-b, what bounce(8) would put in a notice) or as they are (-t, a template file to edit).
+     */
+    static String templates(Path dir, boolean dump, List<String> files) {
+        if (files.size() > 1) throw new Fatal("options -b and -t require at most one template file");
+        MainCf cfg = MainCf.load(dir, Map.of(), w -> ToolLog.warn(w));
+        if (!files.isEmpty()) cfg = cfg.withOverrides(Map.of(Params.BOUNCE_TEMPLATE_FILE.name(), files.get(0)));
+        BounceTemplates t = BounceTemplates.load(cfg, w -> ToolLog.warn(w));
+        if (dump) return t.dump(cfg.get(Params.HEADER_FROM_FORMAT).equals("obsolete"));
+        return t.expand(TemplateContext.of(cfg, w -> ToolLog.warn(w)));
     }
 
     /** The unused-parameter warnings of "postconf >/dev/null", for postfix check. */
