@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
+import org.postroom.global.bounce.BounceTemplates;
 import org.postroom.global.config.Params;
 import org.postroom.global.ipc.AttrNames;
 import org.postroom.global.ipc.AttrReader;
@@ -64,7 +65,8 @@ public final class Bounce implements ConnectionService {
     static final ServiceSpec SPEC = new ServiceSpec("bounce", List.of(Params.QUEUE_DIRECTORY, Params.MYHOSTNAME, Params.MYORIGIN,
             Params.MAIL_NAME, Params.IPC_TIMEOUT, Params.LINE_LENGTH_LIMIT, Params.MAXIMAL_QUEUE_LIFETIME,
             Params.BOUNCE_QUEUE_LIFETIME, Params.DELAY_WARNING_TIME, Params.HASH_QUEUE_NAMES, Params.HASH_QUEUE_DEPTH,
-            Params.NOTIFY_CLASSES, Params.BOUNCE_NOTICE_RECIPIENT, Params.TWOBOUNCE_NOTICE_RECIPIENT, Params.DELAY_NOTICE_RECIPIENT), Set.of());
+            Params.NOTIFY_CLASSES, Params.BOUNCE_NOTICE_RECIPIENT, Params.TWOBOUNCE_NOTICE_RECIPIENT, Params.DELAY_NOTICE_RECIPIENT,
+            Params.BOUNCE_SIZE_LIMIT, Params.BOUNCE_TEMPLATE_FILE, Params.ENABLE_THREADED_BOUNCES, Params.SMTPUTF8_ENABLE), Set.of());
 
     public static void main(String[] args) {
         ServiceMain.run(args, SPEC, Bounce::new);
@@ -86,8 +88,9 @@ public final class Bounce implements ConnectionService {
         }
         this.service = svc;
         this.queue = ctx.queue();
-        this.notices = new Notices(ctx.config(), queue,
-                new InterimComposer(ctx.config().get(Params.MYHOSTNAME), ctx.config().get(Params.MYORIGIN)));
+        // the templates are read and expanded here: a broken bounce_template_file stops the service at start
+        this.notices = new Notices(ctx.config(), queue, new NoticeWriter(NoticeSettings.of(ctx.config(), Msg::warn),
+                BounceTemplates.load(ctx.config(), Msg::warn)));
         this.timeout = ctx.config().get(Params.IPC_TIMEOUT);
     }
 

@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.postroom.global.bounce.BounceTemplate.Kind;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.ipc.AttrNames;
@@ -27,23 +28,15 @@ import org.postroom.util.Printable;
 
 /**
  * Who gets which notice (bounce_notify_service.c, bounce_warn_service.c, bounce_trace_service.c, spec
- * 8.1), and its submission through cleanup(8). The notice text itself is {@link Composer}'s.
+ * 8.1), and its submission through cleanup(8). The notice text itself is {@link NoticeWriter}'s.
  */
 final class Notices {
-    /** The four kinds of report, by the template each uses. */
-    enum Kind { FAILURE, DELAY, SUCCESS, VERIFY }
-
-    /** Makes the content of one notice (header and body lines, no line ends). */
-    interface Composer {
-        List<String> compose(Kind kind, boolean postmasterCopy, Path queueFile, List<BounceLog.Entry> entries, String to,
-                             QueueId newId, ZonedDateTime now) throws IOException;
-    }
-
     /** Content lines longer than this go to cleanup as continued records. */
     private static final int PIECE = 2048;
 
     private final MailQueue queue;
-    private final Composer composer;
+    private final NoticeWriter writer;
+    private final int maxRecord;
     private final String myorigin;
     private final Set<String> notifyClasses;
     private final String bounceRcpt;
@@ -51,9 +44,10 @@ final class Notices {
     private final String delayRcpt;
     private final java.time.Duration timeout;
 
-    Notices(MainCf cfg, MailQueue queue, Composer composer) {
+    Notices(MainCf cfg, MailQueue queue, NoticeWriter writer) {
         this.queue = queue;
-        this.composer = composer;
+        this.writer = writer;
+        this.maxRecord = Math.max(cfg.get(Params.LINE_LENGTH_LIMIT), 2048) * 2;
         this.myorigin = cfg.get(Params.MYORIGIN);
         this.notifyClasses = cfg.get(Params.NOTIFY_CLASSES).stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         this.bounceRcpt = cfg.get(Params.BOUNCE_NOTICE_RECIPIENT);
@@ -98,18 +92,18 @@ final class Notices {
         if (r.sender().isEmpty()) {
             // a bounce that bounced: to the postmaster as a double bounce, or nowhere
             if (!notifyClasses.contains("2bounce")) return true;
-            return send(file, r, Kind.FAILURE, true, entries, doubleBounce, twoBounceRcpt, "postmaster non-delivery notification");
+            return send(file, r, Kind.FAILURE, true, true, entries, doubleBounce, twoBounceRcpt, "postmaster non-delivery notification");
         }
         if (r.sender().equalsIgnoreCase(doubleBounce)) {
             Msg.warn(r.id() + ": undeliverable postmaster notification discarded");
             return true;
         }
         List<BounceLog.Entry> wanted = entries.stream().filter(e -> wants(e, BounceClient.NOTIFY_FAILURE)).toList();
-        if (!wanted.isEmpty() && !send(file, r, Kind.FAILURE, false, wanted, "", r.sender(), "sender non-delivery notification")) {
+        if (!wanted.isEmpty() && !send(file, r, Kind.FAILURE, false, false, wanted, "", r.sender(), "sender non-delivery notification")) {
             return false;
         }
         if (notifyClasses.contains("bounce")) {
-            return send(file, r, Kind.FAILURE, true, entries, doubleBounce, bounceRcpt, "postmaster non-delivery notification");
+            return send(file, r, Kind.FAILURE, true, false, entries, doubleBounce, bounceRcpt, "postmaster non-delivery notification");
         }
         return true;
     }
@@ -124,11 +118,11 @@ final class Notices {
             if (entries.isEmpty() || r.sender().isEmpty()) return BounceClient.STAT_OK;
             Path file = queue.path(r.queueName(), r.id());
             List<BounceLog.Entry> wanted = entries.stream().filter(e -> wants(e, BounceClient.NOTIFY_DELAY)).toList();
-            if (!wanted.isEmpty() && !send(file, r, Kind.DELAY, false, wanted, "", r.sender(), "sender delay notification")) {
+            if (!wanted.isEmpty() && !send(file, r, Kind.DELAY, false, false, wanted, "", r.sender(), "sender delay notification")) {
                 return BounceClient.STAT_FAIL;
             }
             if (notifyClasses.contains("delay")
-                    && !send(file, r, Kind.DELAY, true, entries, "double-bounce@" + myorigin, delayRcpt, "postmaster delay notification")) {
+                    && !send(file, r, Kind.DELAY, true, false, entries, "double-bounce@" + myorigin, delayRcpt, "postmaster delay notification")) {
                 return BounceClient.STAT_FAIL;
             }
             return BounceClient.STAT_OK;
@@ -147,7 +141,7 @@ final class Notices {
         try {
             List<BounceLog.Entry> entries = BounceLog.read(log);
             if (!entries.isEmpty() && !r.sender().isEmpty()
-                    && !send(queue.path(r.queueName(), r.id()), r, Kind.SUCCESS, false, entries, "", r.sender(),
+                    && !send(queue.path(r.queueName(), r.id()), r, Kind.SUCCESS, false, false, entries, "", r.sender(),
                     "sender delivery status notification")) {
                 return BounceClient.STAT_FAIL;
             }
@@ -167,24 +161,26 @@ final class Notices {
     }
 
     /** Queues one notice from {@code sender} to {@code to}; logs "ORIGID: what: NEWID". */
-    private boolean send(Path queueFile, Request r, Kind kind, boolean postmasterCopy, List<BounceLog.Entry> entries, String sender,
-                         String to, String what) throws IOException {
+    private boolean send(Path queueFile, Request r, Kind kind, boolean postmasterCopy, boolean doubleBounce, List<BounceLog.Entry> entries,
+                         String sender, String to, String what) throws IOException {
+        if (entries.isEmpty()) return true; // nobody to report
         if (!Files.exists(queueFile)) throw new NoSuchFileException(queueFile.toString());
+        Original o = Original.open(queueFile, r.id().value(), maxRecord);
         try (CleanupClient c = CleanupClient.open(queue.root(), 0, timeout)) {
-            ZonedDateTime now = ZonedDateTime.now();
-            List<String> content = composer.compose(kind, postmasterCopy, queueFile, entries, to, c.queueId(), now);
+            Instant now = Instant.now();
+            Notice n = postmasterCopy ? Notice.toPostmaster(kind, to, doubleBounce, c.queueId().value(), now)
+                    : Notice.toSender(kind, to, o.dsnRet(), c.queueId().value(), now);
             RecordWriter w = c.records();
-            w.put(RecordType.TIME, now.toEpochSecond() + " " + now.getNano() / 1000);
+            w.put(RecordType.TIME, now.getEpochSecond() + " " + now.getNano() / 1000);
             w.put(RecordType.FROM, sender);
             w.attr("rewrite_context", "local");
             w.put(RecordType.RCPT, to);
             w.put(RecordType.MESG, "");
-            for (String line : content) {
-                byte[] b = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                int o = 0;
-                for (; b.length - o > PIECE; o += PIECE) w.put(RecordType.CONT, b, o, PIECE);
-                w.put(RecordType.NORM, b, o, b.length - o);
-            }
+            writer.write(n, o, entries, (b, off, len) -> {
+                int at = off;
+                for (; off + len - at > PIECE; at += PIECE) w.put(RecordType.CONT, b, at, PIECE);
+                w.put(RecordType.NORM, b, at, off + len - at);
+            });
             w.put(RecordType.XTRA, "");
             w.put(RecordType.END, "");
             CleanupStatus st = c.finish();

@@ -207,7 +207,7 @@ public final class Local implements ConnectionService {
             deliveries.deliver(attempt, rcpt.address());
             attempt.finishForwarding(submitter, new Forwarder.Origin(req.clientName(), req.clientAddress(), cfg.myhostname(),
                     cfg.mailName(), cfg.prependDelivered().contains("forward")), rcpt.address());
-            Verdict v = attempt.result().completed(queue.root(), file, req, rcpt, "delivered");
+            Verdict v = attempt.result().completed(queue.root(), file, req, rcpt, "local");
             out.add(new DeliveryStatus(rcpt.offset(), v.outcome(), v.dsn(), v.text()));
         }
         return out;

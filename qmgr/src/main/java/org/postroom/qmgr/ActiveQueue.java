@@ -359,7 +359,7 @@ final class ActiveQueue {
             String action = bounce ? "failed" : (r.dsnNotify() & BounceClient.NOTIFY_SUCCESS) != 0 ? "delivered" : null;
             if (action != null && !BounceClient.append(queue.root(), bounce ? BounceClient.Service.BOUNCE : BounceClient.Service.TRACE,
                     m.id().value(), BounceLog.Entry.local(r.address(), r.original(), r.offset(), r.dsnOrcpt(), r.dsnNotify(), dsn, action,
-                            bounce ? text : "discarded"), BounceClient.TIMEOUT)) {
+                            bounce ? text : "delivery via none: discarded"), BounceClient.TIMEOUT)) {
                 defer(m, r, activeAt, p, "4.3.0", "bounce or trace service failure");
                 continue;
             }

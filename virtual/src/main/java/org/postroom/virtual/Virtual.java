@@ -137,7 +137,7 @@ public final class Virtual implements ConnectionService {
         List<DeliveryStatus> out = new ArrayList<>();
         for (DeliverRequest.Recipient rcpt : req.recipients()) {
             Verdict v = delivery.deliver(msg, rcpt.address(), rcpt.originalRecipient(), ZonedDateTime.now(clock))
-                    .completed(queue.root(), file, req, rcpt, "delivered");
+                    .completed(queue.root(), file, req, rcpt, "virtual");
             Msg.info(DeliveryLog.line(req.queueId().value(), rcpt.address(), rcpt.originalRecipient(), "virtual",
                     req.arrivalTime(), req.activeTime(), handoff, handoff, clock.millis(), v.dsn(), v.statusWord(), v.text()));
             out.add(new DeliveryStatus(rcpt.offset(), v.outcome(), v.dsn(), v.text()));

@@ -250,14 +250,6 @@ public final class Params {
     public static final Param<Duration> QUEUE_RUN_DELAY = reg(Param.time("queue_run_delay", "300s", 's'));
     public static final Param<Duration> MAXIMAL_QUEUE_LIFETIME = reg(Param.time("maximal_queue_lifetime", "5d", 'd'));
     public static final Param<Duration> BOUNCE_QUEUE_LIFETIME = reg(Param.time("bounce_queue_lifetime", "5d", 'd'));
-    /** Which problems the postmaster hears of (bounce, 2bounce, delay, policy, protocol, resource, software). */
-    public static final Param<List<String>> NOTIFY_CLASSES = reg(Param.list("notify_classes", "resource, software"));
-    public static final Param<String> BOUNCE_NOTICE_RECIPIENT = reg(Param.string("bounce_notice_recipient", "postmaster"));
-    public static final Param<String> TWOBOUNCE_NOTICE_RECIPIENT = reg(Param.string("2bounce_notice_recipient", "postmaster"));
-    public static final Param<String> DELAY_NOTICE_RECIPIENT = reg(Param.string("delay_notice_recipient", "postmaster"));
-    public static final Param<String> ERROR_NOTICE_RECIPIENT = reg(Param.string("error_notice_recipient", "postmaster"));
-    /** After how long a message still queued gets its one delay warning (0: never); cleanup writes the W record. */
-    public static final Param<Duration> DELAY_WARNING_TIME = reg(Param.time("delay_warning_time", "0h", 'h'));
     public static final Param<Duration> TRANSPORT_RETRY_TIME = reg(Param.time("transport_retry_time", "60s", 's'));
     public static final Param<Integer> DEFAULT_DESTINATION_CONCURRENCY_LIMIT = reg(Param.integer("default_destination_concurrency_limit", "20"));
     public static final Param<Integer> LOCAL_DESTINATION_CONCURRENCY_LIMIT = reg(Param.integer("local_destination_concurrency_limit", "2"));

@@ -57,11 +57,11 @@ public record Verdict(Outcome outcome, String dsn, String text, String mtaName, 
      * This result for a recipient of {@code req}, recorded in {@code queueFile} (deliver_completed.c,
      * bounce_append(), trace_append()): a bounced recipient's entry goes to the bounce log through
      * bounce(8) first, and only once it is on disk is the recipient marked done, so a failure the sender
-     * must hear of cannot be lost; a sent one with NOTIFY=SUCCESS gets a trace entry ({@code action},
-     * "delivered" or "relayed"; null for none). When either step fails, a warning is logged and the
+     * must hear of cannot be lost; a sent one with NOTIFY=SUCCESS gets a trace entry, "delivered" with the
+     * reason "delivery via RELAY: text" (trace.c), when {@code traceRelay} names the relay (null: none). When either step fails, a warning is logged and the
      * recipient is deferred instead, so that it is tried again rather than lost.
      */
-    public Verdict completed(Path queueDirectory, Path queueFile, DeliverRequest req, DeliverRequest.Recipient rcpt, String action) {
+    public Verdict completed(Path queueDirectory, Path queueFile, DeliverRequest req, DeliverRequest.Recipient rcpt, String traceRelay) {
         Duration timeout = BounceClient.TIMEOUT;
         if (outcome == Outcome.DEFERRED) return this;
         if (outcome == Outcome.BOUNCED && !BounceClient.append(queueDirectory, BounceClient.Service.BOUNCE, req.queueId().value(),
@@ -69,8 +69,9 @@ public record Verdict(Outcome outcome, String dsn, String text, String mtaName, 
             Msg.warn(req.queueId() + ": cannot record the bounce of " + rcpt.address() + ": bounce service unavailable");
             return defer("4.3.0", "bounce or trace service failure");
         }
-        if (outcome == Outcome.SENT && action != null && (rcpt.dsnNotify() & BounceClient.NOTIFY_SUCCESS) != 0
-                && !BounceClient.append(queueDirectory, BounceClient.Service.TRACE, req.queueId().value(), entry(rcpt, action), timeout)) {
+        if (outcome == Outcome.SENT && traceRelay != null && (rcpt.dsnNotify() & BounceClient.NOTIFY_SUCCESS) != 0
+                && !BounceClient.append(queueDirectory, BounceClient.Service.TRACE, req.queueId().value(),
+                new Verdict(outcome, dsn, "delivery via " + traceRelay + ": " + text, mtaName, diagText).entry(rcpt, "delivered"), timeout)) {
             Msg.warn(req.queueId() + ": cannot record the delivery of " + rcpt.address() + " for its success report");
             return defer("4.3.0", "bounce or trace service failure");
         }

@@ -46,8 +46,8 @@ public final class BounceClient {
     /** DSN NOTIFY bits (dsn_mask.h), as notify_flags holds them; 0 means "not given" (FAILURE and DELAY). */
     public static final int NOTIFY_NEVER = 1;
     public static final int NOTIFY_SUCCESS = 2;
-    public static final int NOTIFY_DELAY = 4;
-    public static final int NOTIFY_FAILURE = 8;
+    public static final int NOTIFY_DELAY = 8;
+    public static final int NOTIFY_FAILURE = 4;
 
     /** The three services, named as in master.cf and as their log directories. */
     public enum Service {
