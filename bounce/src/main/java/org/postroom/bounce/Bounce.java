@@ -1,14 +1,10 @@
 package org.postroom.bounce;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import org.postroom.global.bounce.BounceTemplates;
 import org.postroom.global.config.Params;
-import org.postroom.global.ipc.AttrNames;
-import org.postroom.global.ipc.AttrReader;
-import org.postroom.global.ipc.AttrWriter;
 import org.postroom.global.ipc.Attrs;
 import org.postroom.global.log.Msg;
 import org.postroom.global.proto.bounce.BounceAppend;
@@ -96,20 +92,7 @@ public final class Bounce implements ConnectionService {
 
     @Override
     public void serve(Connection client) throws IOException {
-        client.deadline(timeout);
-        AttrWriter out = new AttrWriter(client.out());
-        out.attr(AttrNames.PROTOCOL, BounceClient.PROTOCOL).end();
-        AttrReader in = new AttrReader(client.in());
-        while (true) {
-            Attrs request;
-            try {
-                request = in.read();
-            } catch (EOFException e) {
-                return;
-            }
-            out.attr(AttrNames.STATUS, handle(request)).end();
-            client.deadline(timeout);
-        }
+        org.postroom.service.StatusRequests.serve(client, BounceClient.PROTOCOL, timeout, this::handle);
     }
 
     /** One request; the status to answer. */

@@ -176,11 +176,7 @@ final class Notices {
             w.attr("rewrite_context", "local");
             w.put(RecordType.RCPT, to);
             w.put(RecordType.MESG, "");
-            writer.write(n, o, entries, (b, off, len) -> {
-                int at = off;
-                for (; off + len - at > PIECE; at += PIECE) w.put(RecordType.CONT, b, at, PIECE);
-                w.put(RecordType.NORM, b, at, off + len - at);
-            });
+            writer.write(n, o, entries, (b, off, len) -> w.putLine(b, off, len, PIECE));
             w.put(RecordType.XTRA, "");
             w.put(RecordType.END, "");
             CleanupStatus st = c.finish();

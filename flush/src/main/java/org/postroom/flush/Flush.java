@@ -1,6 +1,5 @@
 package org.postroom.flush;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,8 +13,6 @@ import java.util.Set;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.ipc.AttrNames;
-import org.postroom.global.ipc.AttrReader;
-import org.postroom.global.ipc.AttrWriter;
 import org.postroom.global.ipc.Attrs;
 import org.postroom.global.ipc.Trigger;
 import org.postroom.global.log.Msg;
@@ -110,20 +107,7 @@ public final class Flush implements ConnectionService {
             Msg.warn("refusing to flush for user " + Printable.sanitize(user.get()) + " (authorized_flush_users)");
             return;
         }
-        client.deadline(timeout);
-        AttrWriter out = new AttrWriter(client.out());
-        out.attr(AttrNames.PROTOCOL, FlushClient.PROTOCOL).end();
-        AttrReader in = new AttrReader(client.in());
-        while (true) {
-            Attrs request;
-            try {
-                request = in.read();
-            } catch (EOFException e) {
-                return;
-            }
-            out.attr(AttrNames.STATUS, handle(request)).end();
-            client.deadline(timeout);
-        }
+        org.postroom.service.StatusRequests.serve(client, FlushClient.PROTOCOL, timeout, this::handle);
     }
 
     /** One request; the status to answer. */

@@ -86,11 +86,7 @@ final class Forwarder {
             w.put(RecordType.NORM, "Received: by " + origin.myhostname() + " (" + origin.mailName() + ")");
             w.put(RecordType.NORM, "\tid " + s.queueId() + "; " + MailDate.format(now.withZoneSameInstant(java.time.ZoneId.systemDefault())));
             if (origin.prependDelivered()) w.put(RecordType.NORM, "Delivered-To: " + key.delivered().toLowerCase(Locale.ROOT));
-            msg.forEachLine((data, off, len) -> {
-                int o = off;
-                for (; off + len - o > PIECE; o += PIECE) w.put(RecordType.CONT, data, o, PIECE);
-                w.put(RecordType.NORM, data, o, off + len - o);
-            });
+            msg.forEachLine((data, off, len) -> w.putLine(data, off, len, PIECE));
             w.put(RecordType.XTRA, "");
             w.put(RecordType.END, "");
             CleanupStatus st = s.finish();

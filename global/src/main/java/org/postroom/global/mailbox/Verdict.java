@@ -75,18 +75,16 @@ public record Verdict(Outcome outcome, String dsn, String text, String mtaName, 
             Msg.warn(req.queueId() + ": cannot record the delivery of " + rcpt.address() + " for its success report");
             return defer("4.3.0", "bounce or trace service failure");
         }
-        try {
-            QueueFile.markDone(queueFile, rcpt.offset());
-            return this;
-        } catch (IOException e) {
-            Msg.warn(req.queueId() + ": cannot mark recipient " + rcpt.address() + " done: " + Errno.text(e));
-            return defer("4.3.0", "cannot update queue file: " + Errno.text(e));
-        }
+        return markDone(queueFile, req, rcpt);
     }
 
     /** As above, without a bounce service (tests): a bounced recipient is only marked done. */
     public Verdict completed(Path queueFile, DeliverRequest req, DeliverRequest.Recipient rcpt) {
         if (outcome == Outcome.DEFERRED) return this;
+        return markDone(queueFile, req, rcpt);
+    }
+
+    private Verdict markDone(Path queueFile, DeliverRequest req, DeliverRequest.Recipient rcpt) {
         try {
             QueueFile.markDone(queueFile, rcpt.offset());
             return this;

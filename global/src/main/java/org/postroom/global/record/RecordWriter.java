@@ -55,4 +55,11 @@ public final class RecordWriter {
     public void flush() throws IOException {
         out.flush();
     }
+
+    /** One content line: as CONT records of {@code piece} bytes while it is longer, then a NORM record. */
+    public void putLine(byte[] data, int off, int len, int piece) throws IOException {
+        int at = off;
+        for (; off + len - at > piece; at += piece) put(RecordType.CONT, data, at, piece);
+        put(RecordType.NORM, data, at, off + len - at);
+    }
 }
