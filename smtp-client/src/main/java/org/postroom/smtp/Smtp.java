@@ -213,7 +213,7 @@ public final class Smtp implements ConnectionService {
             Msg.info(DeliveryLog.line(req.queueId().value(), rc.address(), rc.originalRecipient(),
                     at.relay[i] == null ? "none" : at.relay[i], at.connUse[i], req.arrivalTime(), req.activeTime(), handoff,
                     conn, now, v.dsn(), v.statusWord(), v.text()));
-            out.add(new DeliveryStatus(rc.offset(), v.outcome(), v.dsn(), v.text()));
+            out.add(new DeliveryStatus(rc.offset(), v.outcome(), v.dsn(), v.text(), v.mtaName(), v.diagText()));
         }
         // smtp_site_fail/smtp_sess_fail at the last server, with no session completed: the destination,
         // not the recipients, is at fault; qmgr(8) takes it as negative feedback and may throttle it

@@ -13,7 +13,15 @@ import org.postroom.global.ipc.ProtocolException;
  * The outcome for one recipient of a delivery request. SENT and BOUNCED recipients have been marked done
  * in the queue file by the agent; DEFERRED ones stay and qmgr writes the reason to the defer log.
  */
-public record DeliveryStatus(long offset, Outcome outcome, String dsn, String reason) {
+public record DeliveryStatus(long offset, Outcome outcome, String dsn, String reason, String mtaName, String diagText) {
+
+    /** A result with no remote server in it. */
+    public DeliveryStatus(long offset, Outcome outcome, String dsn, String reason) {
+        this(offset, outcome, dsn, reason, "", "");
+    }
+
+    static final String MTA_NAME = "mta_mname";
+    static final String DIAG_TEXT = "diag_text";
 
     /** Final disposition classes, as the status= word of the log line. */
     public enum Outcome { SENT, DEFERRED, BOUNCED }
@@ -39,8 +47,10 @@ public record DeliveryStatus(long offset, Outcome outcome, String dsn, String re
     /** The recipient groups of a reply, without the end of the list ({@link DeliveryReply} adds to it). */
     static void writeGroups(AttrWriter w, List<DeliveryStatus> all) throws IOException {
         for (DeliveryStatus s : all) {
-            w.attr(AttrNames.OFFSET, s.offset()).attr(AttrNames.STATUS, s.outcome().name())
-                    .attr(AttrNames.DSN_STATUS, s.dsn()).attr(AttrNames.REASON, s.reason());
+            w.attr(AttrNames.OFFSET, s.offset()).attr(AttrNames.STATUS, s.outcome().name()).attr(AttrNames.DSN_STATUS, s.dsn());
+            // the remote server and its reply, for the Remote-MTA and Diagnostic-Code of a later report
+            if (!s.mtaName().isEmpty()) w.attr(MTA_NAME, s.mtaName()).attr(DIAG_TEXT, s.diagText());
+            w.attr(AttrNames.REASON, s.reason());
         }
     }
 
@@ -50,6 +60,8 @@ public record DeliveryStatus(long offset, Outcome outcome, String dsn, String re
         long offset = -1;
         Outcome o = null;
         String dsn = null;
+        String mta = "";
+        String diag = "";
         for (Map.Entry<String, String> e : a.entries()) {
             switch (e.getKey()) {
                 case AttrNames.OFFSET -> {
@@ -67,10 +79,14 @@ public record DeliveryStatus(long offset, Outcome outcome, String dsn, String re
                     }
                 }
                 case AttrNames.DSN_STATUS -> dsn = e.getValue();
+                case MTA_NAME -> mta = e.getValue();
+                case DIAG_TEXT -> diag = e.getValue();
                 case AttrNames.REASON -> {
                     if (offset < 0 || o == null || dsn == null) throw new ProtocolException("incomplete status");
-                    out.add(new DeliveryStatus(offset, o, dsn, e.getValue()));
+                    out.add(new DeliveryStatus(offset, o, dsn, e.getValue(), mta, diag));
                     offset = -1;
+                    mta = "";
+                    diag = "";
                     o = null;
                     dsn = null;
                 }
