@@ -276,6 +276,33 @@ class BounceIT {
         }
     }
 
+    /**
+     * A bounce that cannot be made keeps the message: with a broken bounce_template_file bounce(8) stops at
+     * start-up naming the file and line, the agent cannot record the failure, so the recipient is deferred,
+     * not dropped; once the file is fixed (and postfix reload), the sender gets the report.
+     */
+    @Test
+    void aBrokenTemplateKeepsTheMessageUntilFixed() throws Exception {
+        assumeTrue(MailSystem.isRoot(), "needs root");
+        try (MailSystem m = MailSystem.create("")) {
+            Path templates = m.etc().resolve("bounce.cf");
+            // an unknown $name in the text is fatal; (a missing EOF marker would only be a warning, as in Postfix)
+            Files.writeString(templates, "failure_template = <<EOF\nSubject: broken\n\nSee $no_such_parameter_here\nEOF\n");
+            Files.writeString(m.etc().resolve("main.cf"), "bounce_template_file = " + templates + "\n", java.nio.file.StandardOpenOption.APPEND);
+            m.start();
+            sendmail(m, "Subject: kept\n\nbody\n", "-f", SENDER, "nosuch");
+            WaitFor.condition("deferred, not bounced", Duration.ofSeconds(60),
+                    () -> m.log().contains("to=<nosuch@mail.example.com>") && m.log().contains("status=deferred (bounce or trace service failure)"));
+            assertTrue(m.log().contains(templates.toString() + ":"), "the log names the file and line:\n" + m.log());
+            assertFalse(queueEmpty(m), "the message stays queued");
+            Files.writeString(templates, "");
+            assertEquals(0, m.tool("postfix", null, "reload").status());
+            m.tool("postqueue", null, "-f");
+            WaitFor.condition("the report", Duration.ofSeconds(90), () -> withSubject(m, "Undelivered Mail Returned to Sender").size() == 1);
+            WaitFor.condition("nothing left in the queue", Duration.ofSeconds(30), () -> queueEmpty(m));
+        }
+    }
+
     private static int count(String text, String what) {
         int n = 0;
         for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) n++;

@@ -208,6 +208,8 @@ public final class Local implements ConnectionService {
             attempt.finishForwarding(submitter, new Forwarder.Origin(req.clientName(), req.clientAddress(), cfg.myhostname(),
                     cfg.mailName(), cfg.prependDelivered().contains("forward")), rcpt.address());
             Verdict v = attempt.result().completed(queue.root(), file, req, rcpt, "local");
+            // the result could not be recorded (bounce service, queue file): what becomes of it is logged too
+            if (v.outcome() != attempt.result().outcome()) log.result(rcpt.address(), v);
             out.add(new DeliveryStatus(rcpt.offset(), v.outcome(), v.dsn(), v.text()));
         }
         return out;
