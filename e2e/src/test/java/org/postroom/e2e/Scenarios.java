@@ -22,7 +22,7 @@ final class Scenarios {
     private Scenarios() {}
 
     static final Duration WAIT = Duration.ofSeconds(30);
-    private static final Pattern DATE = Pattern.compile("\\w{3}, \\d{1,2} \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4} \\([^)]*\\)");
+    private static final Pattern DATE = Pattern.compile("\\w{3}, {1,2}\\d{1,2} \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4} \\([^)]*\\)");
     private static final Pattern FROM_LINE = Pattern.compile("(?m)^From (\\S+)  \\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}$");
     private static final Pattern QUEUED = Pattern.compile("^250 2\\.0\\.0 Ok: queued as ([0-9A-F]+)$");
 
