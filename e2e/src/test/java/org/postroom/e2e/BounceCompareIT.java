@@ -95,7 +95,8 @@ class BounceCompareIT {
     private static final List<Justified> JUSTIFIED = List.of();
 
     private static final Pattern DATE = Pattern.compile(
-            "(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [ \\d]\\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4} \\(\\w+\\)");
+            "(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [ \\d]\\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4}"
+            + " \\d\\d:\\d\\d:\\d\\d [+-]\\d{4} \\(\\w+\\)");
 
     /** Both systems and what they share: the work directory, the relay, the aliases. */
     private record Pair(Path work, PostfixServer postfix, MailSystem postroom) implements AutoCloseable {
@@ -213,11 +214,23 @@ class BounceCompareIT {
         return List.of(DATE.matcher(text).replaceAll("<date>").split("\n"));
     }
 
-    /** Asserts that the two reports have the same structure, after the justified differences. */
-    private static void assertSameShape(Pair p, String subject, String notification) throws IOException {
+    /**
+     * Asserts that the two reports have the same structure, after the justified differences, and that
+     * they report {@code recipients} recipients. Both reports and their shapes are kept in
+     * target/bounce-compare/ for a reader.
+     */
+    private static void assertSameShape(Pair p, String subject, String notification, int recipients) throws IOException {
         List<Path> files = reports(p, subject);
         List<String> postfix = shape(files.get(0), p.postfix().log(), notification, p.postfixDir());
         List<String> raw = shape(files.get(1), p.postroom().log(), notification, p.postroomDir());
+        Path keep = Files.createDirectories(Path.of("target", "bounce-compare"));
+        String name = notification.replace(' ', '-');
+        Files.copy(files.get(0), keep.resolve(name + ".postfix.eml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(files.get(1), keep.resolve(name + ".postroom.eml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.write(keep.resolve(name + ".postfix.shape"), postfix);
+        Files.write(keep.resolve(name + ".postroom.shape"), raw);
+        assertEquals(recipients, postfix.stream().filter("dsn-recipient"::equals).count(), String.join("\n", postfix));
+        assertEquals(recipients, postfix.stream().filter("text-recipient"::equals).count(), String.join("\n", postfix));
         Set<Justified> unused = new LinkedHashSet<>(JUSTIFIED);
         List<String> postroom = new ArrayList<>();
         for (String line : raw) {
@@ -230,21 +243,44 @@ class BounceCompareIT {
             }
             postroom.add(line);
         }
-        StringBuilder diff = new StringBuilder();
-        for (int i = 0; i < Math.max(postfix.size(), postroom.size()); i++) {
-            String a = i < postfix.size() ? postfix.get(i) : "<none>", b = i < postroom.size() ? postroom.get(i) : "<none>";
-            if (!a.equals(b)) diff.append("\n  postfix:  ").append(a).append("\n  postroom: ").append(b);
-        }
-        assertEquals(String.join("\n", postfix), String.join("\n", postroom), "the reports differ:" + diff
+        assertEquals(String.join("\n", postfix), String.join("\n", postroom), "the reports differ (- Postfix, + Postroom):\n"
+                + diff(postfix, postroom)
                 + "\nPostfix's report " + files.get(0) + ":\n" + Files.readString(files.get(0), StandardCharsets.ISO_8859_1)
                 + "\nPostroom's report " + files.get(1) + ":\n" + Files.readString(files.get(1), StandardCharsets.ISO_8859_1));
         unused.removeIf(j -> !j.subject().equals(subject));
         assertTrue(unused.isEmpty(), "Postroom now writes these as Postfix: drop them from JUSTIFIED: " + unused);
     }
 
+    private static boolean available() {
+        return MailSystem.isRoot() && SmtpReceiver.available() && PostfixServer.available();
+    }
+
+    /** The lines only in {@code a} ("-") and only in {@code b} ("+"), by longest common subsequence. */
+    static String diff(List<String> a, List<String> b) {
+        int[][] lcs = new int[a.size() + 1][b.size() + 1];
+        for (int i = a.size() - 1; i >= 0; i--) {
+            for (int j = b.size() - 1; j >= 0; j--) {
+                lcs[i][j] = a.get(i).equals(b.get(j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        int i = 0, j = 0;
+        while (i < a.size() || j < b.size()) {
+            if (i < a.size() && j < b.size() && a.get(i).equals(b.get(j))) {
+                i++;
+                j++;
+            } else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
+                out.append("+ ").append(b.get(j++)).append('\n');
+            } else {
+                out.append("- ").append(a.get(i++)).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
     @Test
     void nonDeliveryReportAsPostfix() throws Exception {
-        assumeTrue(MailSystem.isRoot() && SmtpReceiver.available() && PostfixServer.available(), "needs root, Debian's python3 and postfix");
+        assumeTrue(available(), "needs root, Debian's python3 and postfix");
         int port = MailSystem.freePort();
         try (MiniSink sink = new MiniSink("127.0.0.1", port, (n, l) -> l.toUpperCase().startsWith("RCPT")
                 ? "550 5.1.1 <carol@far.example>: Recipient address rejected: User unknown in virtual mailbox table" : MiniSink.normal(l));
@@ -257,17 +293,17 @@ class BounceCompareIT {
                 Files.setPosixFilePermissions(dir.resolve("full.mbox"), PosixFilePermissions.fromString("rw-rw-rw-"));
             }
             sendBoth(p, "Subject: four failures\n\nbody\n", "nosuch", "failcmd", "full", "carol@far.example");
-            assertSameShape(p, FAILURE_SUBJECT, "sender non-delivery notification");
+            assertSameShape(p, FAILURE_SUBJECT, "sender non-delivery notification", 4);
         }
     }
 
     @Test
     void delayWarningAsPostfix() throws Exception {
-        assumeTrue(MailSystem.isRoot() && SmtpReceiver.available() && PostfixServer.available(), "needs root, Debian's python3 and postfix");
+        assumeTrue(available(), "needs root, Debian's python3 and postfix");
         int closed = MailSystem.freePort(); // nothing listens: connection refused, deferred
         try (Pair p = start("relayhost = [127.0.0.1]:" + closed + "\ndelay_warning_time = 2s\n", "")) {
             sendBoth(p, "Subject: slow one\n\nbody\n", "dave@far.example");
-            assertSameShape(p, DELAY_SUBJECT, "sender delay notification");
+            assertSameShape(p, DELAY_SUBJECT, "sender delay notification", 1);
         }
     }
 }
