@@ -221,8 +221,18 @@ final class CleanupTransaction {
         return sendopts;
     }
 
+    /**
+     * Writes the queue-file recipients of one envelope recipient. Without an ORCPT from the client, the
+     * DSN original recipient is its canonical address before virtual alias expansion, as "rfc822;addr"
+     * ("utf-8;addr" for a UTF-8 address of an SMTPUTF8 message), as cleanup_addr.c does since Postfix
+     * 3.0: bounce(8) reports it as Original-Recipient and smtp(8) passes it on as ORCPT.
+     */
     private void recipient(String orig, String raw) throws IOException {
-        for (String a : addresses.recipients(context, orig, raw)) {
+        MessageAddresses.Expansion x = addresses.recipients(context, orig, raw);
+        if (dsnOrcpt.isEmpty() && !x.canonical().isEmpty()) {
+            dsnOrcpt = (!ascii(x.canonical()) && (sendopts & SMTPUTF8_REQUESTED) != 0 ? "utf-8;" : "rfc822;") + x.canonical();
+        }
+        for (String a : x.recipients()) {
             if (dsnNotify != 0) out.attr("notify_flags", Integer.toString(dsnNotify));
             if (!dsnOrcpt.isEmpty()) out.attr("dsn_orig_rcpt", dsnOrcpt);
             out.put(RecordType.ORCP, orig != null ? orig : raw);

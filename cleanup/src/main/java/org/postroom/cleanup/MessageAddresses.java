@@ -58,12 +58,15 @@ final class MessageAddresses {
         return map(AddressMapping.Kind.ENVELOPE_SENDER, a);
     }
 
+    /** One envelope recipient: its canonical address (before virtual alias expansion) and what it gives. */
+    record Expansion(String canonical, List<String> recipients) {}
+
     /**
      * The queue-file recipients for one envelope recipient: canonical, virtual-alias expanded, with the
      * ones already written for the same original recipient left out.
      */
-    List<String> recipients(String context, String orig, String raw) throws IOException {
-        if (raw.isEmpty()) return List.of();
+    Expansion recipients(String context, String orig, String raw) throws IOException {
+        if (raw.isEmpty()) return new Expansion("", List.of());
         String a = map(AddressMapping.Kind.ENVELOPE_RECIPIENT, rewriter.rewrite(context, raw));
         List<String> expanded;
         try {
@@ -78,7 +81,7 @@ final class MessageAddresses {
             if (seen.size() < duplicateLimit && !seen.add(key)) continue;
             out.add(r);
         }
-        return out;
+        return new Expansion(a, out);
     }
 
     private String map(AddressMapping.Kind kind, String address) {

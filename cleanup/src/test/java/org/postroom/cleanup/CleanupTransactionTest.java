@@ -25,7 +25,8 @@ class CleanupTransactionTest {
     @TempDir
     Path tmp;
 
-    record Result(CleanupStatus status, List<String> records) {}
+    /** The records written (no T, no A) and the DSN attributes with the recipient records they belong to. */
+    record Result(CleanupStatus status, List<String> records, List<String> dsn) {}
 
     private Result run(String cf, String context, List<String> rcpts, List<String> content) throws IOException {
         ByteArrayOutputStream in = new ByteArrayOutputStream();
@@ -33,7 +34,10 @@ class CleanupTransactionTest {
         w.put(RecordType.TIME, "1795288307 174110");
         w.attr("rewrite_context", context);
         w.put(RecordType.FROM, "alice");
-        for (String r : rcpts) w.put(RecordType.RCPT, r);
+        for (String r : rcpts) {
+            if (r.startsWith("A:")) w.attr(r.substring(2, r.indexOf('=')), r.substring(r.indexOf('=') + 1));
+            else w.put(RecordType.RCPT, r);
+        }
         w.put(RecordType.MESG, "");
         for (String l : content) {
             // "\u001f" splits a line into CONT pieces, the way smtpd sends a line longer than line_length_limit
@@ -51,11 +55,15 @@ class CleanupTransactionTest {
         CleanupTransaction tx = new CleanupTransaction(id, s, addresses, new RecordWriter(out), false);
         CleanupStatus status = tx.run(new RecordReader(new ByteArrayInputStream(in.toByteArray())));
         List<String> recs = new ArrayList<>();
+        List<String> dsn = new ArrayList<>();
         RecordReader r = new RecordReader(new ByteArrayInputStream(out.toByteArray()));
         for (Record rec = r.next(1 << 20); rec != null; rec = r.next(1 << 20)) {
             if (rec.type() != RecordType.TIME && rec.type() != RecordType.ATTR) recs.add(rec.type().code + " " + rec.text());
+            boolean dsnAttr = rec.type() == RecordType.ATTR
+                    && (rec.text().startsWith("dsn_orig_rcpt=") || rec.text().startsWith("notify_flags="));
+            if (dsnAttr || rec.type() == RecordType.ORCP || rec.type() == RecordType.RCPT) dsn.add(rec.type().code + " " + rec.text());
         }
-        return new Result(status, recs);
+        return new Result(status, recs, dsn);
     }
 
     @Test
@@ -73,6 +81,25 @@ class CleanupTransactionTest {
                 "O bob@b.example", "R bob@b.example",
                 "M ", "N From: Alice <Alice.Smith@example.com>", "N To: sales@v.example,", "N  carol@mail.example.com",
                 "N Subject: hi"), r.records().subList(0, 12));
+    }
+
+    /**
+     * cleanup_addr.c (Postfix 3.0 and later): a recipient without ORCPT gets "rfc822;" and its canonical
+     * address before virtual alias expansion as its DSN original recipient; a client's ORCPT is kept.
+     */
+    @Test
+    void originalRecipientIsTheCanonicalAddressUnlessTheClientGaveOne() throws IOException {
+        Path virtual = tmp.resolve("virtual");
+        Files.writeString(virtual, "sales@v.example  ann@a.example, bob@b.example\n");
+        MappingFixture.settled(virtual);
+        Result r = run("virtual_alias_maps = texthash:" + virtual + "\n", "local",
+                List.of("failcmd", "sales@v.example", "A:notify_flags=4", "A:dsn_orig_rcpt=rfc822;boss@example.org", "carol@far.example"),
+                List.of("Subject: hi", "", "body"));
+        assertEquals(CleanupStatus.OK, r.status());
+        assertEquals(List.of("A dsn_orig_rcpt=rfc822;failcmd@mail.example.com", "O failcmd", "R failcmd@mail.example.com",
+                "A dsn_orig_rcpt=rfc822;sales@v.example", "O sales@v.example", "R ann@a.example",
+                "A dsn_orig_rcpt=rfc822;sales@v.example", "O sales@v.example", "R bob@b.example",
+                "A notify_flags=4", "A dsn_orig_rcpt=rfc822;boss@example.org", "O carol@far.example", "R carol@far.example"), r.dsn());
     }
 
     /** Found by fuzzing: a NUL reached trivial-rewrite's attribute writer, which throws on it. */

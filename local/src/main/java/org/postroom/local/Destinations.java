@@ -87,7 +87,8 @@ final class Destinations {
         if (at.done(key)) return;
         Rights rights = unprivileged(r.rights());
         if (!at.privileges().mayWrite(dir.resolve("tmp"), rights)) {
-            at.leaf(r.address(), Verdict.bounce("5.2.0", "create maildir file " + dir.resolve("tmp") + ": Permission denied"), null);
+            Path tmp = maildir.tmpFile(dir, at.now().toInstant());
+            at.leaf(r.address(), Verdict.bounce("5.2.0", Maildir.FAILED + "create maildir file " + tmp + ": Permission denied"), null);
             return;
         }
         String delivered = cfg.prependDelivered().contains("file") ? r.delivered() : null;

@@ -34,6 +34,9 @@ final class Pipe {
     private static final String OK_CHARS =
             "1234567890!@%-_=+:,./abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ \t";
     private static final int OUTPUT_LIMIT = 4096;
+    /** sys_exits_detail(EX_SOFTWARE) and (EX_IOERR): the diagnostic texts of a command that died or could not be fed. */
+    private static final String SOFTWARE = "internal software error";
+    private static final String IO_ERROR = "input/output error";
     private static final Pattern DSN = Pattern.compile("^([45]\\.\\d{1,3}\\.\\d{1,3})(?:\\s+|$)(.*)", Pattern.DOTALL);
 
     private final Privileges privs;
@@ -67,8 +70,8 @@ final class Pipe {
         try {
             p = pb.start();
         } catch (IOException ex) {
-            return Verdict.bounce("5.3.0", "Command died with status 127: \"" + command + "\". Command output: "
-                    + Printable.sanitize(ex.getMessage(), '_'));
+            String why = Printable.sanitize(ex.getMessage(), '_');
+            return Verdict.bounce("5.3.0", "Command died with status 127: \"" + command + "\". Command output: " + why).unix(why);
         }
         IOException[] writeError = new IOException[1];
         Thread writer = Thread.ofVirtual().start(() -> {
@@ -101,25 +104,38 @@ final class Pipe {
             out = Printable.sanitize(output.toString(StandardCharsets.UTF_8).replace('\t', ' ').replace('\n', ' '), '_');
         }
         String quoted = out.isEmpty() ? "" : ". Command output: " + out;
-        if (timedOut) return Verdict.bounce("5.3.0", "Command time limit exceeded: \"" + command + "\"" + quoted);
+        if (timedOut) {
+            return Verdict.bounce("5.3.0", "Command time limit exceeded: \"" + command + "\"" + quoted).unix(detail(out, SOFTWARE));
+        }
         return status(p.exitValue(), command, out, quoted, writeError[0]);
     }
 
-    /** Maps the exit status and output to a result. */
+    /**
+     * Maps the exit status and output to a result. A failure has the diagnostic type "x-unix" (dsb_unix()
+     * in pipe_command.c): its diagnostic text is the command's output, or without output the sysexits
+     * text of the status ("unknown mail system error N" for other codes; "internal software error" for a
+     * signal or the time limit), or the text after a "D.S.N" in the output.
+     */
     static Verdict status(int exit, String command, String out, String quoted, IOException writeError) {
         if (exit == 0) {
             if (writeError != null && !brokenPipe(writeError)) {
-                return Verdict.bounce("5.3.0", "Command failed: " + Errno.text(writeError) + ": \"" + command + "\"");
+                return Verdict.bounce("5.3.0", "Command failed: " + Errno.text(writeError) + ": \"" + command + "\"").unix(IO_ERROR);
             }
             return Verdict.sent("delivered to command: " + command);
         }
         if (exit > 128 && exit < 128 + 32) {
-            return Verdict.defer("4.3.0", "Command died with signal " + (exit - 128) + ": \"" + command + "\"" + quoted);
+            return Verdict.defer("4.3.0", "Command died with signal " + (exit - 128) + ": \"" + command + "\"" + quoted)
+                    .unix(detail(out, SOFTWARE));
         }
         Matcher m = DSN.matcher(out);
-        if (m.matches()) return Verdict.failure(m.group(1), m.group(2));
-        return SysExits.of(exit).map(d -> Verdict.failure(d.dsn(), d.text() + quoted))
-                .orElseGet(() -> Verdict.bounce("5.3.0", "Command died with status " + exit + ": \"" + command + "\"" + quoted));
+        if (m.matches()) return Verdict.failure(m.group(1), m.group(2)).unix(m.group(2));
+        return SysExits.of(exit).map(d -> Verdict.failure(d.dsn(), d.text() + quoted).unix(detail(out, d.text())))
+                .orElseGet(() -> Verdict.bounce("5.3.0", "Command died with status " + exit + ": \"" + command + "\"" + quoted)
+                        .unix(detail(out, "unknown mail system error " + exit)));
+    }
+
+    private static String detail(String out, String otherwise) {
+        return out.isEmpty() ? otherwise : out;
     }
 
     /** exec_command: split and run directly when only harmless characters appear, else use the shell. */

@@ -41,36 +41,39 @@ class PipeTest {
                 ZonedDateTime.now(Fixture.CLOCK));
     }
 
+    /** The last column is the Diagnostic-Code text of a report (type x-unix, as pipe_command.c's dsb_unix()). */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "exit 0  | SENT     | 2.0.0 | delivered to command: exit 0",
-            "exit 64 | BOUNCED  | 5.3.0 | command line usage error",
-            "exit 65 | BOUNCED  | 5.6.0 | data format error",
-            "exit 67 | BOUNCED  | 5.1.1 | user unknown",
-            "exit 68 | BOUNCED  | 5.1.2 | host name unknown",
-            "exit 69 | BOUNCED  | 5.3.0 | service unavailable",
-            "exit 70 | BOUNCED  | 5.3.0 | internal software error",
-            "exit 71 | DEFERRED | 4.3.0 | system resource problem",
-            "exit 73 | BOUNCED  | 5.2.0 | can't create user output file",
-            "exit 74 | BOUNCED  | 5.3.0 | input/output error",
-            "exit 75 | DEFERRED | 4.3.0 | temporary failure",
-            "exit 76 | BOUNCED  | 5.5.0 | remote error in protocol",
-            "exit 77 | BOUNCED  | 5.7.0 | permission denied",
-            "exit 78 | BOUNCED  | 5.3.5 | local configuration error",
-            "exit 3  | BOUNCED  | 5.3.0 | Command died with status 3: \"exit 3\"",
-            "echo oops; exit 67 | BOUNCED | 5.1.1 | 'user unknown. Command output: oops '",
-            "echo 4.2.2 mailbox full; exit 1 | DEFERRED | 4.2.2 | 'mailbox full '",
-            "echo 5.7.1 go away >&2; exit 75 | BOUNCED | 5.7.1 | 'go away '",
-            "kill -9 $$ | DEFERRED | 4.3.0 | Command died with signal 9: \"kill -9 $$\"",
+            "exit 0  | SENT     | 2.0.0 | delivered to command: exit 0 |",
+            "exit 64 | BOUNCED  | 5.3.0 | command line usage error | command line usage error",
+            "exit 65 | BOUNCED  | 5.6.0 | data format error | data format error",
+            "exit 67 | BOUNCED  | 5.1.1 | user unknown | user unknown",
+            "exit 68 | BOUNCED  | 5.1.2 | host name unknown | host name unknown",
+            "exit 69 | BOUNCED  | 5.3.0 | service unavailable | service unavailable",
+            "exit 70 | BOUNCED  | 5.3.0 | internal software error | internal software error",
+            "exit 71 | DEFERRED | 4.3.0 | system resource problem | system resource problem",
+            "exit 73 | BOUNCED  | 5.2.0 | can't create user output file | can't create user output file",
+            "exit 74 | BOUNCED  | 5.3.0 | input/output error | input/output error",
+            "exit 75 | DEFERRED | 4.3.0 | temporary failure | temporary failure",
+            "exit 76 | BOUNCED  | 5.5.0 | remote error in protocol | remote error in protocol",
+            "exit 77 | BOUNCED  | 5.7.0 | permission denied | permission denied",
+            "exit 78 | BOUNCED  | 5.3.5 | local configuration error | local configuration error",
+            "exit 3  | BOUNCED  | 5.3.0 | Command died with status 3: \"exit 3\" | unknown mail system error 3",
+            "echo oops; exit 67 | BOUNCED | 5.1.1 | 'user unknown. Command output: oops ' | 'oops '",
+            "echo oops; exit 3 | BOUNCED | 5.3.0 | 'Command died with status 3: \"echo oops; exit 3\". Command output: oops ' | 'oops '",
+            "echo 4.2.2 mailbox full; exit 1 | DEFERRED | 4.2.2 | 'mailbox full ' | 'mailbox full '",
+            "echo 5.7.1 go away >&2; exit 75 | BOUNCED | 5.7.1 | 'go away ' | 'go away '",
+            "kill -9 $$ | DEFERRED | 4.3.0 | Command died with signal 9: \"kill -9 $$\" | internal software error",
     })
-    void mapsExitStatus(String command, Outcome outcome, String dsn, String text) {
-        assertEquals(new Verdict(outcome, dsn, text), run(command, Duration.ofSeconds(30)));
+    void mapsExitStatus(String command, Outcome outcome, String dsn, String text, String diag) {
+        Verdict expected = new Verdict(outcome, dsn, text);
+        assertEquals(diag == null ? expected : expected.unix(diag), run(command, Duration.ofSeconds(30)));
     }
 
     @Test
     void timeLimit() {
         Verdict v = run("sleep 30", Duration.ofMillis(200));
-        assertEquals(new Verdict(Outcome.BOUNCED, "5.3.0", "Command time limit exceeded: \"sleep 30\""), v);
+        assertEquals(new Verdict(Outcome.BOUNCED, "5.3.0", "Command time limit exceeded: \"sleep 30\"").unix("internal software error"), v);
     }
 
     @Test

@@ -24,12 +24,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Maildir delivery (Postfix local/maildir.c, virtual/maildir.c): write {@code tmp/<sec>.P<pid>.<host>},
  * fsync, link it to {@code new/<sec>.V<dev>I<ino>M<usec>.<host>} and remove the tmp name. Missing
- * directories, the maildir itself included, are created mode 0700 and given to the owner.
+ * directories, the maildir itself included, are created mode 0700 and given to the owner. Every failure
+ * reason starts with {@link #FAILED}, as in both of Postfix's maildir.c; a failed write has the
+ * diagnostic "x-unix; input/output error" (mail_copy.c).
  */
 public final class Maildir {
     private static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     private static final AtomicLong SERIAL = new AtomicLong();
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+
+    /** What local/maildir.c and virtual/maildir.c put before every failure reason. */
+    public static final String FAILED = "maildir delivery failed: ";
 
     private final long sizeLimit;
     private final Chown privs;
@@ -70,9 +75,9 @@ public final class Maildir {
                 out.flush();
                 ch.force(true);
             } catch (SizeLimitedOutput.TooLarge e) {
-                return Verdict.bounce("5.2.2", "create maildir file " + tmp + ": File too large");
+                return Verdict.bounce("5.2.2", FAILED + "error writing message: File too large").unix(Mbox.WRITE_ERROR);
             } catch (IOException e) {
-                return Verdict.defer("4.2.0", "create maildir file " + tmp + ": " + Errno.text(e));
+                return Verdict.defer("4.2.0", FAILED + "error writing message: " + Errno.text(e)).unix(Mbox.WRITE_ERROR);
             }
             long dev = (Long) Files.getAttribute(tmp, "unix:dev");
             long ino = (Long) Files.getAttribute(tmp, "unix:ino");
@@ -80,11 +85,12 @@ public final class Maildir {
             try {
                 link(target, tmp, dir, owner);
             } catch (IOException e) {
-                return Verdict.defer("4.2.0", "link to " + target + ": " + Errno.text(e));
+                return Verdict.defer("4.2.0", FAILED + "create maildir file " + target + ": " + Errno.text(e));
             }
             return Verdict.sent("delivered to maildir");
         } catch (IOException e) {
-            return Verdict.defer("4.2.0", "create maildir file " + (tmp != null ? tmp : tmpDir) + ": " + Errno.text(e));
+            Path file = tmp != null ? tmp : tmpFile(dir, start);
+            return Verdict.defer("4.2.0", FAILED + "create maildir file " + file + ": " + Errno.text(e));
         } finally {
             if (tmp != null) {
                 try {
@@ -94,6 +100,11 @@ public final class Maildir {
                 }
             }
         }
+    }
+
+    /** The first name a delivery started at {@code start} tries for its tmp file: {@code tmp/<sec>.P<pid>.<host>}. */
+    public Path tmpFile(Path dir, Instant start) {
+        return dir.resolve("tmp").resolve(start.getEpochSecond() + ".P" + ProcessHandle.current().pid() + "." + hostname);
     }
 
     /** Creates the tmp file exclusively, making tmp/ (and parents) on demand. */

@@ -27,6 +27,9 @@ public final class Mbox {
             StandardOpenOption.WRITE, StandardOpenOption.APPEND);
 
     private final MailboxLock.Settings lock;
+    /** mail_copy.c: the diagnostic text of a write error, sys_exits_detail(EX_IOERR). */
+    static final String WRITE_ERROR = "input/output error";
+
     private final long sizeLimit;
     private final Chown privs;
 
@@ -64,11 +67,11 @@ public final class Mbox {
             }
             return Verdict.sent(success);
         } catch (SizeLimitedOutput.TooLarge e) {
-            return Verdict.bounce("5.2.2", failure + "error writing message: File too large");
+            return Verdict.bounce("5.2.2", failure + "error writing message: File too large").unix(WRITE_ERROR);
         } catch (MailboxLock.Busy e) {
             return Verdict.defer("4.2.0", failure + e.getMessage());
         } catch (IOException e) {
-            return Verdict.defer("4.2.0", failure + "error writing message: " + Errno.text(e));
+            return Verdict.defer("4.2.0", failure + "error writing message: " + Errno.text(e)).unix(WRITE_ERROR);
         }
     }
 

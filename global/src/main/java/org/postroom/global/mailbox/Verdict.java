@@ -12,19 +12,26 @@ import org.postroom.global.record.QueueFile;
 
 /**
  * The result of one delivery attempt: the status class, the enhanced status code and the reason text
- * (Postfix's DSN_BUF, as delivery agents pass it to sent(), defer_append() and bounce_append()), and,
- * when a remote server gave it, that server's name and reply ({@code mta_mname} and {@code diag_text}
- * of the DSN: the Remote-MTA and Diagnostic-Code of a report). Empty strings when local.
+ * (Postfix's DSN_BUF, as delivery agents pass it to sent(), defer_append() and bounce_append()), and the
+ * formal fields of the DSN when there are any: the remote server's name ({@code mta_mname}, the Remote-MTA
+ * of a report) and the diagnostic type and text ({@code dtype}, {@code dtext}: the Diagnostic-Code), "smtp"
+ * and the server's reply when a remote server gave it, "x-unix" and a sysexits text when a local command or
+ * file write failed (dsb_unix()). Empty strings when there are none: a report then says "X-Postfix; reason".
  */
-public record Verdict(Outcome outcome, String dsn, String text, String mtaName, String diagText) {
+public record Verdict(Outcome outcome, String dsn, String text, String mtaName, String diagType, String diagText) {
 
     public Verdict(Outcome outcome, String dsn, String text) {
-        this(outcome, dsn, text, "", "");
+        this(outcome, dsn, text, "", "", "");
     }
 
     /** This result as a remote server's answer: {@code mta} said {@code reply} ("550 5.1.1 ..."). */
     public Verdict remote(String mta, String reply) {
-        return new Verdict(outcome, dsn, text, mta, reply);
+        return new Verdict(outcome, dsn, text, mta, "smtp", reply);
+    }
+
+    /** This result as a local command or file write failure (dsb_unix()): {@code detail} is the diagnostic text. */
+    public Verdict unix(String detail) {
+        return new Verdict(outcome, dsn, text, "", "x-unix", detail);
     }
 
     public static Verdict sent(String text) {
@@ -71,7 +78,8 @@ public record Verdict(Outcome outcome, String dsn, String text, String mtaName, 
         }
         if (outcome == Outcome.SENT && traceRelay != null && (rcpt.dsnNotify() & BounceClient.NOTIFY_SUCCESS) != 0
                 && !BounceClient.append(queueDirectory, BounceClient.Service.TRACE, req.queueId().value(),
-                new Verdict(outcome, dsn, "delivery via " + traceRelay + ": " + text, mtaName, diagText).entry(rcpt, "delivered"), timeout)) {
+                new Verdict(outcome, dsn, "delivery via " + traceRelay + ": " + text, mtaName, diagType, diagText)
+                        .entry(rcpt, "delivered"), timeout)) {
             Msg.warn(req.queueId() + ": cannot record the delivery of " + rcpt.address() + " for its success report");
             return defer("4.3.0", "bounce or trace service failure");
         }
@@ -94,11 +102,10 @@ public record Verdict(Outcome outcome, String dsn, String text, String mtaName, 
         }
     }
 
-    /** The log entry for {@code rcpt}: a local one, or with the remote server's name and reply. */
+    /** The log entry for {@code rcpt}, with the remote server's name and the diagnostic when there are any. */
     public BounceLog.Entry entry(DeliverRequest.Recipient rcpt, String action) {
-        boolean remote = !mtaName.isEmpty();
         return new BounceLog.Entry(rcpt.address(), rcpt.originalRecipient(), rcpt.offset(), rcpt.dsnOrcpt(), rcpt.dsnNotify(), dsn,
-                action, remote ? "smtp" : "", diagText, remote ? "dns" : "", mtaName, text);
+                action, diagType, diagText, mtaName.isEmpty() ? "" : "dns", mtaName, text);
     }
 
     /** Of two results for one recipient, the one qmgr must act on: deferred beats bounced beats sent. */
