@@ -210,7 +210,7 @@ public final class Local implements ConnectionService {
             Verdict v = attempt.result().completed(queue.root(), file, req, rcpt, "local");
             // the result could not be recorded (bounce service, queue file): what becomes of it is logged too
             if (v.outcome() != attempt.result().outcome()) log.result(rcpt.address(), v);
-            out.add(new DeliveryStatus(rcpt.offset(), v.outcome(), v.dsn(), v.text()));
+            out.add(v.status(rcpt.offset()));
         }
         return out;
     }

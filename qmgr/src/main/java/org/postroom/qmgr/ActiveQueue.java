@@ -154,9 +154,10 @@ final class ActiveQueue {
     private record Batch(String transport, String queueName, String nexthop, List<QueuedMessage.Recipient> recipients) {}
 
     /** A recipient that stays in the queue, with the status and reason for its defer log entry. */
-    private record Deferral(QueuedMessage.Recipient recipient, String dsn, String reason, String mtaName, String diagText) {
+    private record Deferral(QueuedMessage.Recipient recipient, String dsn, String reason, String mtaName, String diagType,
+                            String diagText) {
         Deferral(QueuedMessage.Recipient recipient, String dsn, String reason) {
-            this(recipient, dsn, reason, "", "");
+            this(recipient, dsn, reason, "", "", "");
         }
     }
 
@@ -299,7 +300,8 @@ final class ActiveQueue {
                     if (st == null) {
                         defer(m, r, activeAt, p, "4.3.0", "unknown mail transport error");
                     } else if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) {
-                        p.deferred.add(new Deferral(r, st.dsn(), st.reason(), st.mtaName(), st.diagText())); // the agent logged it
+                        // the agent logged it
+                        p.deferred.add(new Deferral(r, st.dsn(), st.reason(), st.mtaName(), st.diagType(), st.diagText()));
                     }
                 }
                 return Scheduler.Result.of(reply);
@@ -421,9 +423,8 @@ final class ActiveQueue {
             List<BounceLog.Entry> delayed = new ArrayList<>();
             for (Deferral d : p.deferred) {
                 QueuedMessage.Recipient r = d.recipient();
-                boolean remote = !d.mtaName().isEmpty();
                 delayed.add(new BounceLog.Entry(r.address(), r.original(), r.offset(), r.dsnOrcpt(), r.dsnNotify(), d.dsn(), "delayed",
-                        remote ? "smtp" : "", d.diagText(), remote ? "dns" : "", d.mtaName(), d.reason()));
+                        d.diagType(), d.diagText(), d.mtaName().isEmpty() ? "" : "dns", d.mtaName(), d.reason()));
             }
             if (!delayed.isEmpty()) BounceLog.append(deferLog, delayed, false);
             long nowSec = System.currentTimeMillis() / 1000;

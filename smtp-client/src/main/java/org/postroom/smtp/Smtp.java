@@ -206,14 +206,14 @@ public final class Smtp implements ConnectionService {
             DeliverRequest.Recipient rc = at.rcpts.get(i);
             Verdict v = at.result[i];
             if (v == null) v = at.lastError != null ? at.lastError : Verdict.defer("4.3.0", "server unavailable or unable to receive mail");
-            if (cfg.softBounce() && v.outcome() == DeliveryStatus.Outcome.BOUNCED) v = Verdict.defer("4" + v.dsn().substring(1), v.text());
+            if (cfg.softBounce() && v.outcome() == DeliveryStatus.Outcome.BOUNCED) v = v.soft();
             v = v.completed(queue.root(), file, req, rc, null); // no "relayed" success reports yet (docs/known-issues.md)
             long now = clock.millis();
             long conn = at.connected[i] < 0 ? now : at.connected[i];
             Msg.info(DeliveryLog.line(req.queueId().value(), rc.address(), rc.originalRecipient(),
                     at.relay[i] == null ? "none" : at.relay[i], at.connUse[i], req.arrivalTime(), req.activeTime(), handoff,
                     conn, now, v.dsn(), v.statusWord(), v.text()));
-            out.add(new DeliveryStatus(rc.offset(), v.outcome(), v.dsn(), v.text(), v.mtaName(), v.diagText()));
+            out.add(v.status(rc.offset()));
         }
         // smtp_site_fail/smtp_sess_fail at the last server, with no session completed: the destination,
         // not the recipients, is at fault; qmgr(8) takes it as negative feedback and may throttle it

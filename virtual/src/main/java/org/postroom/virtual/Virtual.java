@@ -140,7 +140,7 @@ public final class Virtual implements ConnectionService {
                     .completed(queue.root(), file, req, rcpt, "virtual");
             Msg.info(DeliveryLog.line(req.queueId().value(), rcpt.address(), rcpt.originalRecipient(), "virtual",
                     req.arrivalTime(), req.activeTime(), handoff, handoff, clock.millis(), v.dsn(), v.statusWord(), v.text()));
-            out.add(new DeliveryStatus(rcpt.offset(), v.outcome(), v.dsn(), v.text()));
+            out.add(v.status(rcpt.offset()));
         }
         return out;
     }

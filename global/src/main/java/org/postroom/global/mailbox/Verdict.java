@@ -7,6 +7,7 @@ import org.postroom.global.log.Msg;
 import org.postroom.global.proto.bounce.BounceClient;
 import org.postroom.global.proto.bounce.BounceLog;
 import org.postroom.global.proto.deliver.DeliverRequest;
+import org.postroom.global.proto.deliver.DeliveryStatus;
 import org.postroom.global.proto.deliver.DeliveryStatus.Outcome;
 import org.postroom.global.record.QueueFile;
 
@@ -44,6 +45,16 @@ public record Verdict(Outcome outcome, String dsn, String text, String mtaName, 
 
     public static Verdict bounce(String dsn, String text) {
         return new Verdict(Outcome.BOUNCED, dsn, text);
+    }
+
+    /** soft_bounce (bounce_append() in bounce.c): this failure deferred, its status 4.x.x, the rest kept. */
+    public Verdict soft() {
+        return outcome != Outcome.BOUNCED ? this : new Verdict(Outcome.DEFERRED, "4" + dsn.substring(1), text, mtaName, diagType, diagText);
+    }
+
+    /** This result as an agent reports it to qmgr for the recipient at {@code offset}. */
+    public DeliveryStatus status(long offset) {
+        return new DeliveryStatus(offset, outcome, dsn, text, mtaName, diagType, diagText);
     }
 
     /** A 4.x.x code defers, anything else bounces (bounce_append versus defer_append). */

@@ -33,4 +33,13 @@ class VerdictTest {
         assertEquals(java.util.List.of("smtp", "550 5.1.1 no", "dns", "127.0.0.1"), java.util.List.of(e.diagType(), e.diagText(),
                 e.mtaType(), e.mtaName()));
     }
+
+    @Test
+    void softBounceDefersAndKeepsTheFormalFields() {
+        Verdict v = Verdict.bounce("5.1.1", "host x said: 550 no").remote("127.0.0.1", "550 5.1.1 no").soft();
+        assertEquals(new Verdict(org.postroom.global.proto.deliver.DeliveryStatus.Outcome.DEFERRED, "4.1.1", "host x said: 550 no",
+                "127.0.0.1", "smtp", "550 5.1.1 no"), v);
+        assertEquals(new org.postroom.global.proto.deliver.DeliveryStatus(7, v.outcome(), "4.1.1", "host x said: 550 no", "127.0.0.1",
+                "smtp", "550 5.1.1 no"), v.status(7));
+    }
 }

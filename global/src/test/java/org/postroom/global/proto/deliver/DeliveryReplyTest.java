@@ -39,6 +39,16 @@ class DeliveryReplyTest {
         assertEquals(r, DeliveryReply.readFrom(new AttrReader(new ByteArrayInputStream(b.toByteArray())).read()));
     }
 
+    /** The formal fields of a deferral reach qmgr, for the Remote-MTA and Diagnostic-Code of a later report. */
+    @Test
+    void remoteAndLocalDiagnosticsTravel() throws IOException {
+        DeliveryReply r = DeliveryReply.of(List.of(
+                new DeliveryStatus(120, DeliveryStatus.Outcome.DEFERRED, "4.2.0", "host x said: 450 busy", "x", "smtp", "450 4.2.0 busy"),
+                new DeliveryStatus(180, DeliveryStatus.Outcome.DEFERRED, "4.3.0", "temporary failure", "", "x-unix", "temporary failure"),
+                DeliveryStatus.deferred(240, "4.4.1", "connect to x[10.0.0.1]:25: Connection refused")));
+        assertEquals(r, DeliveryReply.readFrom(wire(r)));
+    }
+
     @Test
     void halfAHopStatusIsAProtocolError() {
         Attrs a = Attrs.builder().put("offset", 120).put("status", "DEFERRED").put("dsn_status", "4.4.1").put("reason", "x")
