@@ -31,7 +31,9 @@ import org.postroom.util.Printable;
  *              for a message that expired, from its defer log, every entry reported as failed. The log
  *              is removed once the report is queued.
  *     warn     (defer) the delay warning from the defer log, which stays.
- *     trace    (trace) the success report for NOTIFY=SUCCESS recipients from the trace log, then removed.
+ *     trace    (trace) the report from the trace log, which is then removed: with the trace flags of
+ *              sendmail -bv or -v in the request, the "Mail Delivery Status Report" (Action
+ *              deliverable/undeliverable, or what happened), else the NOTIFY=SUCCESS report.
  *     Reports are RFC 3464 multipart/report messages with Postfix's templates (bounce(5),
  *     bounce_template_file), queued through cleanup(8) with the null sender, From:
  *     MAILER-DAEMON@$myorigin, and logged as "ID: sender non-delivery notification: NEWID" (or

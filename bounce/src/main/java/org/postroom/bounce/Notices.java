@@ -19,6 +19,7 @@ import org.postroom.global.proto.bounce.BounceClient;
 import org.postroom.global.proto.bounce.BounceLog;
 import org.postroom.global.proto.cleanup.CleanupClient;
 import org.postroom.global.proto.cleanup.CleanupStatus;
+import org.postroom.global.proto.deliver.TraceFlags;
 import org.postroom.global.queue.MailQueue;
 import org.postroom.global.queue.QueueId;
 import org.postroom.global.queue.QueueName;
@@ -132,16 +133,41 @@ final class Notices {
         }
     }
 
-    /** trace: the success report for NOTIFY=SUCCESS recipients, then the trace log goes. */
+    /**
+     * trace (bounce_trace_service.c): the report made from the trace log, then the log goes. The request's
+     * flags choose it: with {@link TraceFlags#USR_VRFY} or {@link TraceFlags#RECORD} (sendmail -bv, -v) the
+     * "Mail Delivery Status Report", else the DSN success report; every entry is reported. As with failures,
+     * a report about a message from the null sender goes to 2bounce_notice_recipient when notify_classes has
+     * 2bounce and nowhere otherwise, and a double bounce gets none.
+     */
     int trace(BounceClient.Service service, Attrs a) {
         if (service != BounceClient.Service.TRACE) return BounceClient.STAT_FAIL;
         Request r = request(a);
         if (r == null) return malformed();
-        Path log = queue.path(QueueName.TRACE, r.id());
+        int flags;
         try {
+            flags = Integer.parseInt(a.optional(AttrNames.FLAGS).orElse("0"));
+        } catch (NumberFormatException e) {
+            return malformed();
+        }
+        Kind kind = (flags & (TraceFlags.USR_VRFY | TraceFlags.RECORD)) != 0 ? Kind.VERIFY : Kind.SUCCESS;
+        Path log = queue.path(QueueName.TRACE, r.id());
+        String doubleBounce = "double-bounce@" + myorigin;
+        String to = r.sender();
+        String from = "";
+        try {
+            if (r.sender().equalsIgnoreCase(doubleBounce)) {
+                Msg.info(r.id() + ": not sending trace/success notification for double-bounce message");
+                to = null;
+            } else if (r.sender().isEmpty() && notifyClasses.contains("2bounce")) {
+                to = twoBounceRcpt;
+                from = doubleBounce;
+            } else if (r.sender().isEmpty()) {
+                Msg.info(r.id() + ": not sending trace/success notification for single-bounce message");
+                to = null;
+            }
             List<BounceLog.Entry> entries = BounceLog.read(log);
-            if (!entries.isEmpty() && !r.sender().isEmpty()
-                    && !send(queue.path(r.queueName(), r.id()), r, Kind.SUCCESS, false, false, entries, "", r.sender(),
+            if (to != null && !entries.isEmpty() && !send(queue.path(r.queueName(), r.id()), r, kind, false, false, entries, from, to,
                     "sender delivery status notification")) {
                 return BounceClient.STAT_FAIL;
             }

@@ -161,7 +161,8 @@ final class CleanupTransaction {
      * The DSN and SMTPUTF8 attributes of the envelope (cleanup_envelope.c): "notify_flags" and
      * "dsn_orig_rcpt" belong to the next recipient and are written before each address it expands to;
      * "envelope_id" (printable text) and "ret_flags" (1 FULL, 2 HDRS) are kept; "sendopts" goes into the
-     * size record. A malformed value rejects the message, as in Postfix. True when consumed here.
+     * size record; "trace_flags" (digits: sendmail -bv, -v) is kept. A malformed value rejects the message,
+     * as in Postfix. True when consumed here.
      */
     private boolean dsnAttribute(String a) throws RecordException {
         int eq = a.indexOf('=');
@@ -196,6 +197,12 @@ final class CleanupTransaction {
             case "sendopts" -> {
                 sendopts = number(value) & SMTPUTF8_REQUESTED;
                 return true;
+            }
+            case "trace_flags" -> { // kept for qmgr (sendmail -bv, -v); cleanup_envelope.c rejects a bad one
+                if (value.isEmpty() || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    throw new RecordException("bad TFLAG record <" + a + ">");
+                }
+                return false;
             }
             default -> {
                 return false;

@@ -29,10 +29,16 @@ class CleanupTransactionTest {
     record Result(CleanupStatus status, List<String> records, List<String> dsn) {}
 
     private Result run(String cf, String context, List<String> rcpts, List<String> content) throws IOException {
+        return run(cf, context, List.of(), rcpts, content);
+    }
+
+    /** As above, with more envelope attributes ("name=value") after the rewrite context; trace_flags is shown. */
+    private Result run(String cf, String context, List<String> attrs, List<String> rcpts, List<String> content) throws IOException {
         ByteArrayOutputStream in = new ByteArrayOutputStream();
         RecordWriter w = new RecordWriter(in);
         w.put(RecordType.TIME, "1795288307 174110");
         w.attr("rewrite_context", context);
+        for (String a : attrs) w.put(RecordType.ATTR, a);
         w.put(RecordType.FROM, "alice");
         for (String r : rcpts) {
             if (r.startsWith("A:")) w.attr(r.substring(2, r.indexOf('=')), r.substring(r.indexOf('=') + 1));
@@ -58,7 +64,8 @@ class CleanupTransactionTest {
         List<String> dsn = new ArrayList<>();
         RecordReader r = new RecordReader(new ByteArrayInputStream(out.toByteArray()));
         for (Record rec = r.next(1 << 20); rec != null; rec = r.next(1 << 20)) {
-            if (rec.type() != RecordType.TIME && rec.type() != RecordType.ATTR) recs.add(rec.type().code + " " + rec.text());
+            boolean shown = rec.type() != RecordType.ATTR || rec.text().startsWith("trace_flags=");
+            if (rec.type() != RecordType.TIME && shown) recs.add(rec.type().code + " " + rec.text());
             boolean dsnAttr = rec.type() == RecordType.ATTR
                     && (rec.text().startsWith("dsn_orig_rcpt=") || rec.text().startsWith("notify_flags="));
             if (dsnAttr || rec.type() == RecordType.ORCP || rec.type() == RecordType.RCPT) dsn.add(rec.type().code + " " + rec.text());
@@ -110,6 +117,16 @@ class CleanupTransactionTest {
         assertTrue(r.records().contains("N To: <a\0b>, carol@mail.example.com"), r.records().toString());
         org.junit.jupiter.api.Assertions.assertThrows(org.postroom.global.record.RecordException.class,
                 () -> run("", "local", List.of("bob\0@b.example"), List.of("", "body")));
+    }
+
+    /** cleanup_envelope.c: the trace flags of sendmail -bv and -v are kept for qmgr; a malformed record rejects the message. */
+    @Test
+    void traceFlagsAreKeptAndMustBeDigits() throws IOException {
+        Result r = run("", "local", List.of("trace_flags=512"), List.of("bob@b.example"), List.of("Subject: probe", ""));
+        assertEquals(CleanupStatus.OK, r.status());
+        assertEquals(List.of("A trace_flags=512", "S alice@mail.example.com"), r.records().subList(0, 2));
+        org.junit.jupiter.api.Assertions.assertThrows(org.postroom.global.record.RecordException.class,
+                () -> run("", "local", List.of("trace_flags=5x"), List.of("bob@b.example"), List.of("", "body")));
     }
 
     @Test

@@ -26,11 +26,12 @@ final class Attempt {
     private final Privileges privileges;
     private final Set<String> done;
     private final Log log;
+    private final boolean probe;
     private final Forwarder forwarder = new Forwarder();
     private Verdict result;
 
     Attempt(Message message, String originalRecipient, String clientName, String clientAddress, ZonedDateTime now,
-            Privileges privileges, Set<String> done, Log log) {
+            Privileges privileges, Set<String> done, Log log, boolean probe) {
         this.message = message;
         this.originalRecipient = originalRecipient;
         this.clientName = clientName;
@@ -39,6 +40,15 @@ final class Attempt {
         this.privileges = privileges;
         this.done = done;
         this.log = log;
+        this.probe = probe;
+    }
+
+    /**
+     * An address probe (sendmail -bv, DEL_REQ_TRACE_ONLY): every destination reports what it would do
+     * ("delivers to mailbox", "forwards to ADDR", ...) and nothing is delivered or forwarded.
+     */
+    boolean probe() {
+        return probe;
     }
 
     Message message() {

@@ -193,6 +193,10 @@ final class DeliverySwitch {
     /** deliver_indirect: hand the address to the forwarder (once per request). */
     private void indirect(Attempt at, Recipient r) {
         if (!at.firstTime("indirect " + r.address())) return;
+        if (at.probe()) { // indirect.c: "Don't forward a trace-only request."
+            at.leaf(r.address(), Verdict.sent("forwards to " + r.address()), null);
+            return;
+        }
         String orig = r.orig() != null ? r.orig() : at.originalRecipient();
         at.forward(r.delivered() != null ? r.delivered() : r.address(),
                 r.sender() != null ? r.sender() : at.message().sender(), orig, r.address());

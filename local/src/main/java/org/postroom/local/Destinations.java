@@ -47,6 +47,11 @@ final class Destinations {
             command(at, r.withRights(user, Source.NONE), a, cmd, unprivileged(user));
             return;
         }
+        boolean isMaildir = cfg.homeMailbox().isEmpty() ? cfg.mailSpoolDirectory().endsWith("/") : cfg.homeMailbox().endsWith("/");
+        if (at.probe()) { // mailbox.c, maildir.c: "Don't deliver trace-only requests."
+            at.leaf(r.address(), Verdict.sent(isMaildir ? "delivers to maildir" : "delivers to mailbox"), key);
+            return;
+        }
         String delivered = cfg.prependDelivered().contains("file") ? r.delivered() : null;
         Path box;
         if (!cfg.homeMailbox().isEmpty()) {
@@ -59,7 +64,6 @@ final class Destinations {
         } else {
             box = Path.of(cfg.mailSpoolDirectory()).resolve(a.user());
         }
-        boolean isMaildir = cfg.homeMailbox().isEmpty() ? cfg.mailSpoolDirectory().endsWith("/") : cfg.homeMailbox().endsWith("/");
         Message msg = message(at, r);
         Verdict v = isMaildir
                 ? maildir.deliver(box, user.owner(), msg, at.originalRecipient(), delivered, at.now().toInstant())
@@ -71,6 +75,10 @@ final class Destinations {
     void file(Attempt at, Recipient r, Path path) throws IOException {
         String key = "file " + path;
         if (at.done(key)) return;
+        if (at.probe()) {
+            at.leaf(r.address(), Verdict.sent("delivers to file: " + path), key);
+            return;
+        }
         Rights rights = unprivileged(r.rights());
         String failure = "cannot append message to file " + path + ": ";
         if (!at.privileges().mayWrite(path, rights)) {
@@ -85,6 +93,10 @@ final class Destinations {
     void directory(Attempt at, Recipient r, Path dir) throws IOException {
         String key = "maildir " + dir;
         if (at.done(key)) return;
+        if (at.probe()) {
+            at.leaf(r.address(), Verdict.sent("delivers to maildir"), key);
+            return;
+        }
         Rights rights = unprivileged(r.rights());
         if (!at.privileges().mayWrite(dir.resolve("tmp"), rights)) {
             Path tmp = maildir.tmpFile(dir, at.now().toInstant());
@@ -99,6 +111,10 @@ final class Destinations {
     void command(Attempt at, Recipient r, LocalAddress a, String command, Rights rights) {
         String key = "command " + rights.uid() + " " + command;
         if (at.done(key)) return;
+        if (at.probe()) {
+            at.leaf(r.address(), Verdict.sent("delivers to command: " + command), key);
+            return;
+        }
         String delivered = cfg.prependDelivered().contains("command") ? r.delivered() : null;
         Map<String, String> env = CommandEnvironment.of(at, r.address(), a, r.rights(), cfg.expansionFilter());
         Verdict v = pipe.run(command, rights, env, message(at, r), at.originalRecipient(), delivered, at.now());

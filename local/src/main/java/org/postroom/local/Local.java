@@ -14,6 +14,7 @@ import java.util.Set;
 import org.postroom.global.log.DeliveryLog;
 import org.postroom.global.log.Msg;
 import org.postroom.global.mailbox.Chown;
+import org.postroom.global.mailbox.Completion;
 import org.postroom.global.mailbox.Maildir;
 import org.postroom.global.mailbox.Mbox;
 import org.postroom.global.mailbox.Message;
@@ -77,6 +78,13 @@ import org.postroom.service.ServiceSpec;
  *
  *      Each recipient that is delivered or bounced is marked done in the queue file; the agent then
  *      replies to qmgr with one status per recipient. Temporary trouble defers and keeps the mail.
+ *
+ *      Requests with trace flags (sendmail -v, -bv) also record each destination's result in the trace
+ *      log, for the sender's "Mail Delivery Status Report". An address probe (sendmail -bv) delivers
+ *      nothing: aliases, :include: and .forward files are expanded as usual, and each destination is
+ *      reported as it would be delivered ("delivers to mailbox", "delivers to maildir", "delivers to
+ *      file: PATH", "delivers to command: CMD", "forwards to ADDR") or not, and logged with
+ *      status=deliverable or status=undeliverable.
  *
  * SECURITY
  *      local(8) is security sensitive: it runs as root and delivers as other users. Mailboxes are written
@@ -191,25 +199,36 @@ public final class Local implements ConnectionService {
         DeliverRequest.serve(in, out, r -> DeliveryReply.of(deliver(r)));
     }
 
-    /** Delivers every recipient of one request, marks the finished ones done and logs each result. */
+    /**
+     * Delivers every recipient of one request, marks the finished ones done and logs each result. With trace
+     * flags (sendmail -bv, -v) every destination's result is recorded for the sender's report; a probe's
+     * results are logged once they are (as "deliverable" or "undeliverable"), and nothing is delivered.
+     */
     List<DeliveryStatus> deliver(DeliverRequest req) {
         long handoff = clock.millis();
         Path file = queue.path(req.queue(), req.queueId());
         Message msg = new Message(file, req.dataOffset(), cfg.maxRecord(), req.sender(), false);
+        Completion completion = new Completion(queue.root(), file, req);
         Set<String> done = new HashSet<>();
         List<DeliveryStatus> out = new ArrayList<>();
         for (DeliverRequest.Recipient rcpt : req.recipients()) {
             String orig = rcpt.originalRecipient();
-            Attempt.Log log = (to, v) -> Msg.info(DeliveryLog.line(req.queueId().value(), to, orig, "local",
+            Completion.Log log = (to, v) -> Msg.info(DeliveryLog.line(req.queueId().value(), to, orig, "local",
                     req.arrivalTime(), req.activeTime(), handoff, handoff, clock.millis(), v.dsn(), v.statusWord(), v.text()));
+            List<Completion.Leaf> leaves = new ArrayList<>();
+            Attempt.Log collect = (to, v) -> {
+                if (req.traceFlags() != 0) leaves.add(new Completion.Leaf(to, v));
+                if (!req.traceOnly()) log.result(to, v); // a probe's lines come with its trace entries
+            };
             Attempt attempt = new Attempt(msg, orig, req.clientName(), req.clientAddress(), ZonedDateTime.now(clock),
-                    privileges, done, log);
+                    privileges, done, collect, req.traceOnly());
             deliveries.deliver(attempt, rcpt.address());
             attempt.finishForwarding(submitter, new Forwarder.Origin(req.clientName(), req.clientAddress(), cfg.myhostname(),
                     cfg.mailName(), cfg.prependDelivered().contains("forward")), rcpt.address());
-            Verdict v = attempt.result().completed(queue.root(), file, req, rcpt, "local");
+            Verdict v = completion.complete(rcpt, leaves, attempt.result(), "local", log);
             // the result could not be recorded (bounce service, queue file): what becomes of it is logged too
-            if (v.outcome() != attempt.result().outcome()) log.result(rcpt.address(), v);
+            // (a probe's results are logged by the completion, each with its trace entry)
+            if (!req.traceOnly() && v.outcome() != attempt.result().outcome()) log.result(rcpt.address(), v);
             out.add(v.status(rcpt.offset()));
         }
         return out;

@@ -2,6 +2,7 @@ package org.postroom.pickup;
 
 import java.io.IOException;
 import org.postroom.global.log.Msg;
+import org.postroom.global.proto.deliver.TraceFlags;
 import org.postroom.global.record.Record;
 import org.postroom.global.record.RecordException;
 import org.postroom.global.record.RecordReader;
@@ -16,7 +17,8 @@ import org.postroom.util.Printable;
  * <ul>
  * <li>envelope: {@code T C V i n} are read and dropped (pickup writes its own arrival time), {@code F S R}
  * are copied if free of control characters, {@code O} too but only from a file that postsuper -r wrote,
- * {@code A} only for rewrite_context, encoding, envid and notify_flags with sane values; {@code M} ends
+ * {@code A} only for rewrite_context, encoding, envid and notify_flags with sane values, and trace_flags
+ * for sendmail -bv and -v only (512 or 1024: a user may not ask for an MTA address probe); {@code M} ends
  * it;</li>
  * <li>content: {@code N L}; {@code X} ends it;</li>
  * <li>extracted: {@code R A} (and {@code O} as above); {@code E} ends it.</li>
@@ -130,6 +132,14 @@ final class MaildropCopier {
         }
         String name = text.substring(0, eq);
         String value = text.substring(eq + 1);
+        if (name.equals("trace_flags")) { // postdrop.c: "allow only sendmail '-v' and '-bv' tracing"
+            if (TraceFlags.fromUser(value) < 0) {
+                Msg.warn("uid=" + uid + ": ignoring unexpected trace flags: " + shorten(value));
+                return "";
+            }
+            out.attr(name, value);
+            return name;
+        }
         boolean ok = switch (name) {
             case "rewrite_context" -> value.equals("local") || value.equals("remote");
             case "encoding" -> value.equals("7bit") || value.equals("8bit");

@@ -111,6 +111,13 @@ class PickupTest {
                         E
                         """, "A notify_flags=4|S alice|R bob|A rewrite_context=local|M |N Received:|N \\t|N x|X |E ",
                         "uid=UID: ignoring attribute record: encoding=binary"),
+                // postdrop.c: only sendmail -bv (512) and -v (1024); never an MTA probe (256) or other bits
+                new Case("trace flags of sendmail -bv", "A trace_flags=512\nS a\nR b\nM\nX\nE\n",
+                        "A trace_flags=512|S a|R b|A rewrite_context=local|M |N Received:|N \\t|X |E ", null),
+                new Case("trace flags of sendmail -v", "S a\nA trace_flags=1024\nR b\nM\nX\nE\n",
+                        "S a|A trace_flags=1024|R b|A rewrite_context=local|M |N Received:|N \\t|X |E ", null),
+                new Case("trace flags of an MTA probe", "A trace_flags=256\nS a\nR b\nM\nX\nE\n",
+                        "S a|R b|A rewrite_context=local|M |N Received:|N \\t|X |E ", "uid=UID: ignoring unexpected trace flags: 256"),
                 new Case("content starting with a blank", "S a\nR b\nM\nN  folded?\nX\nE\n",
                         "S a|R b|A rewrite_context=local|M |N Received:|N \\t|N |N  folded?|X |E ", null),
                 new Case("done recipient in envelope", "S a\nD b\nR c\nM\nX\nE\n", "(aborted)",

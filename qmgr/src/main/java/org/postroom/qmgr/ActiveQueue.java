@@ -18,6 +18,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.postroom.global.log.DeliveryLog;
 import org.postroom.global.log.Msg;
+import org.postroom.global.mailbox.Completion;
+import org.postroom.global.mailbox.Verdict;
 import org.postroom.global.proto.bounce.BounceClient;
 import org.postroom.global.proto.bounce.BounceLog;
 import org.postroom.global.proto.deliver.DeliverRequest;
@@ -119,7 +121,7 @@ final class ActiveQueue {
                 if (nonEmpty(queue.path(QueueName.DEFER, id))) {
                     p.keptDeferLog = true;
                 } else {
-                    for (QueuedMessage.Recipient r : m.recipients()) defer(m, r, activeAt, p, "4.7.0", "message is administratively expired");
+                    for (QueuedMessage.Recipient r : m.recipients()) defer(m, file, r, activeAt, p, "4.7.0", "message is administratively expired");
                 }
                 started = true;
                 finish(m, file, p);
@@ -188,7 +190,7 @@ final class ActiveQueue {
         for (QueuedMessage.Recipient r : m.recipients()) {
             ResolveReply rr = resolve(m.sender(), r.address());
             if (rr == null || rr.failed()) {
-                defer(m, r, activeAt, p, "4.3.0", "address resolver failure");
+                defer(m, file, r, activeAt, p, "4.3.0", "address resolver failure");
                 continue;
             }
             int limit = s.transport(rr.transport()).recipientLimit();
@@ -293,12 +295,12 @@ final class ActiveQueue {
                 }
                 DeliverRequest req = new DeliverRequest(QueueName.ACTIVE, m.id(), m.dataOffset(), m.size(), b.nexthop(),
                         m.encoding(), m.sender(), m.arrivalMillis(), activeAt, m.clientName(), m.clientAddress(), rs,
-                        m.dsnEnvid(), m.dsnRet(), sendopts);
+                        m.dsnEnvid(), m.dsnRet(), sendopts, m.traceFlags());
                 DeliveryReply reply = deliverer.deliver(b.transport(), req);
                 for (QueuedMessage.Recipient r : b.recipients()) {
                     DeliveryStatus st = reply.recipients().stream().filter(x -> x.offset() == r.offset()).findFirst().orElse(null);
                     if (st == null) {
-                        defer(m, r, activeAt, p, "4.3.0", "unknown mail transport error");
+                        defer(m, file, r, activeAt, p, "4.3.0", "unknown mail transport error");
                     } else if (st.outcome() == DeliveryStatus.Outcome.DEFERRED) {
                         // the agent logged it
                         p.deferred.add(new Deferral(r, st.dsn(), st.reason(), st.mtaName(), st.diagType(), st.diagText()));
@@ -330,7 +332,7 @@ final class ActiveQueue {
 
         /** Defers every recipient of the batch without (further) help from the agent, logging each. */
         void deferAll(String dsn, String reason) {
-            for (QueuedMessage.Recipient r : b.recipients()) defer(m, r, activeAt, p, dsn, reason);
+            for (QueuedMessage.Recipient r : b.recipients()) defer(m, file, r, activeAt, p, dsn, reason);
         }
 
         /** The batch is settled; the message is finished with its last batch. */
@@ -350,7 +352,11 @@ final class ActiveQueue {
         return true;
     }
 
-    /** error: and discard: destinations are settled here (Postfix hands them to error(8)/discard(8)). */
+    /**
+     * error: and discard: destinations are settled here (Postfix hands them to error(8)/discard(8)): a bounce
+     * or success through {@link Completion}, as an agent would (trace entries for sendmail -v and -bv and
+     * NOTIFY=SUCCESS, with relay none), then the recipient is done.
+     */
     private void localDisposition(QueuedMessage m, Path file, long activeAt, Batch b, Progress p) {
         boolean bounce = b.transport().equals("error");
         String hop = b.nexthop();
@@ -360,29 +366,36 @@ final class ActiveQueue {
             dsn = hop.substring(0, hop.indexOf(' '));
             text = hop.substring(hop.indexOf(' ') + 1);
         }
+        Completion c = new Completion(queue.root(), file, m.id().value(), m.traceFlags());
+        Verdict v = bounce ? Verdict.bounce(dsn, text) : Verdict.sent("discarded");
         for (QueuedMessage.Recipient r : b.recipients()) {
-            // error(8) and discard(8): bounce_append() or trace_append() for NOTIFY=SUCCESS, then the recipient is done
-            String action = bounce ? "failed" : (r.dsnNotify() & BounceClient.NOTIFY_SUCCESS) != 0 ? "delivered" : null;
-            if (action != null && !BounceClient.append(queue.root(), bounce ? BounceClient.Service.BOUNCE : BounceClient.Service.TRACE,
-                    m.id().value(), BounceLog.Entry.local(r.address(), r.original(), r.offset(), r.dsnOrcpt(), r.dsnNotify(), dsn, action,
-                            bounce ? text : "delivery via none: discarded"), BounceClient.TIMEOUT)) {
-                defer(m, r, activeAt, p, "4.3.0", "bounce or trace service failure");
-                continue;
-            }
-            try {
-                QueueFile.markDone(file, r.offset());
-                log(m, r, "none", activeAt, dsn, bounce ? "bounced" : "sent", bounce ? text : "discarded");
-            } catch (IOException e) {
-                Msg.warn(m.id() + ": cannot update queue file: " + e.getMessage());
-                defer(m, r, activeAt, p, "4.3.0", "cannot update queue file: " + e.getMessage());
+            Verdict done = c.complete(request(r), v, "none", "delivered");
+            if (done.outcome() == DeliveryStatus.Outcome.DEFERRED) {
+                defer(m, file, r, activeAt, p, done.dsn(), done.text());
+            } else {
+                log(m, r, "none", activeAt, done.dsn(), done.statusWord(), done.text());
             }
         }
     }
 
-    /** Defers a recipient no agent has seen; qmgr writes its delivery line itself (qmgr_defer_recipient()). */
-    private void defer(QueuedMessage m, QueuedMessage.Recipient r, long activeAt, Progress p, String dsn, String reason) {
-        p.deferred.add(new Deferral(r, dsn, reason));
-        log(m, r, "none", activeAt, dsn, "deferred", reason);
+    private static DeliverRequest.Recipient request(QueuedMessage.Recipient r) {
+        return new DeliverRequest.Recipient(r.offset(), r.original(), r.address(), r.dsnOrcpt(), r.dsnNotify());
+    }
+
+    /**
+     * Defers a recipient no agent has seen; qmgr writes its delivery line itself (qmgr_defer_recipient():
+     * defer_append() with the message's trace flags). The answer to an address probe is final instead:
+     * "undeliverable" in the trace log, and the recipient is done.
+     */
+    private void defer(QueuedMessage m, Path file, QueuedMessage.Recipient r, long activeAt, Progress p, String dsn, String reason) {
+        Verdict v = Verdict.defer(dsn, reason);
+        if (m.traceFlags() != 0) v = new Completion(queue.root(), file, m.id().value(), m.traceFlags()).complete(request(r), v, "none", "delivered");
+        if (v.outcome() != DeliveryStatus.Outcome.DEFERRED) {
+            log(m, r, "none", activeAt, v.dsn(), v.statusWord(), v.text());
+            return;
+        }
+        p.deferred.add(new Deferral(r, v.dsn(), v.text()));
+        log(m, r, "none", activeAt, v.dsn(), "deferred", v.text());
     }
 
     private void log(QueuedMessage m, QueuedMessage.Recipient r, String relay, long activeAt, String dsn, String status, String text) {
@@ -408,10 +421,20 @@ final class ActiveQueue {
                 Msg.warn(m.id() + ": cannot send the non-delivery notification: bounce service failure -- message kept");
                 noticeFailed = true;
             }
-            if (!noticeFailed && Files.exists(queue.path(QueueName.TRACE, m.id()))
-                    && !BounceClient.notify(queue.root(), BounceClient.Service.TRACE, BounceClient.CMD_TRACE, BounceClient.FLAG_KEEP, info, NOTICE_TIMEOUT)) {
-                Msg.warn(m.id() + ": cannot send the delivery status notification: trace service failure -- message kept");
-                noticeFailed = true;
+            if (!noticeFailed && Files.exists(queue.path(QueueName.TRACE, m.id()))) {
+                // the trace flags choose the report: "Mail Delivery Status Report" (sendmail -bv, -v) or a DSN success report
+                if (!BounceClient.notify(queue.root(), BounceClient.Service.TRACE, BounceClient.CMD_TRACE,
+                        BounceClient.FLAG_KEEP | m.traceFlags(), info, NOTICE_TIMEOUT)) {
+                    Msg.warn(m.id() + ": cannot send the delivery status notification: trace service failure -- message kept");
+                    noticeFailed = true;
+                } else if (m.traceFlagsOffset() >= 0 && p.remaining()) {
+                    // sendmail -v reports the first delivery attempt only (qmgr_active_done_25_trace_flush)
+                    try {
+                        QueueFile.kill(file, m.traceFlagsOffset(), RecordType.ATTR);
+                    } catch (IOException e) {
+                        Msg.warn(m.id() + ": cannot update queue file: " + e.getMessage());
+                    }
+                }
             }
             if (!p.remaining() && !noticeFailed) {
                 queue.remove(QueueName.ACTIVE, m.id());

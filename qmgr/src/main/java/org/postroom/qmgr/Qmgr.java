@@ -41,6 +41,12 @@ import org.postroom.service.TriggerService;
  *     marked done are never delivered again.
  *     Triggers on public/qmgr: I and W scan incoming, D scans deferred, A ignores deferred time
  *     stamps on the next scan, F forgets dead destinations and unavailable transports.
+ *     Trace flags: the first trace_flags record of a message (sendmail -bv: 512, -v: 1024) goes into
+ *     every delivery request. For an address probe (-bv) every result is final: what qmgr itself
+ *     would defer (resolver failure, transport unavailable) is reported "undeliverable" instead. When
+ *     a message is done, its trace log becomes the sender's "Mail Delivery Status Report" (or, without
+ *     trace flags, the NOTIFY=SUCCESS report); after a -v report a message that stays queued loses its
+ *     trace_flags record, so only the first delivery attempt is reported.
  * CONCURRENCY SCHEDULING
  *     Each destination starts with a window of TRANSPORT_initial_destination_concurrency deliveries at
  *     once (slow start). Each delivery that the agent answers without a hop status is positive feedback:
@@ -66,8 +72,7 @@ import org.postroom.service.TriggerService;
  *     destination is logged "status=deferred (delivery temporarily suspended: REASON)".
  *     "NAME: ignoring malformed or unreasonable feedback: VALUE" for a bad feedback setting.
  * BUGS
- *     No non-delivery notifications yet: bounced and expired recipients are logged, not returned
- *     to the sender. Mail deferred for a dead destination is logged by qmgr itself, where Postfix hands
+ *     Mail deferred for a dead destination is logged by qmgr itself, where Postfix hands
  *     it to the retry service (postfix/error). No preemptive scheduling (delivery slots), no
  *     TRANSPORT_transport_rate_delay, no destination_concurrency_feedback_debug, and a message flushed
  *     with postqueue -i does not unthrottle its destination.

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.postroom.global.proto.deliver.TraceFlags;
 import org.postroom.global.queue.QueueId;
 import org.postroom.global.record.Record;
 import org.postroom.global.record.RecordException;
@@ -17,10 +18,14 @@ import org.postroom.global.record.RecordType;
 /**
  * A message as qmgr sees it (qmgr_message.c): the envelope, read from the queue file without touching
  * the content. Recipients already marked done (D) are skipped, so a crash never delivers them twice.
+ * {@code traceFlags} are those of the first trace_flags record ({@link TraceFlags}: sendmail -bv, -v);
+ * {@code traceFlagsOffset} is that record's offset when it asks for RECORD only, so that it can be killed
+ * once the report of the first delivery attempt is sent (-1 otherwise).
  */
 record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createSeconds, long dataOffset, long size,
                      int totalRecipients, String clientName, String clientAddress, String encoding, List<Recipient> recipients,
-                     String dsnEnvid, int dsnRet, int sendopts, long warnSeconds, long warnOffset) {
+                     String dsnEnvid, int dsnRet, int sendopts, long warnSeconds, long warnOffset, int traceFlags,
+                     long traceFlagsOffset) {
 
     /** Whether a recipient asked for a success report (NOTIFY=SUCCESS): the trace log is flushed at the end. */
     boolean anyNotifySuccess() {
@@ -40,6 +45,8 @@ record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createS
             String sender = null, clientName = "", clientAddr = "", encoding = "", envid = "", orcpt = "";
             int ret = 0, sendopts = 0, notify = 0;
             long arrival = -1, create = -1, dataOffset = -1, size = 0, contentLength = -1, warn = 0, warnOffset = -1;
+            int tflags = 0;
+            long tflagsOffset = -1;
             int total = 0;
             List<Recipient> rcpts = new ArrayList<>();
             String orig = null;
@@ -76,6 +83,10 @@ record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createS
                         else if (a.startsWith("ret_flags=")) ret = (int) parse(a.substring(10));
                         else if (a.startsWith("notify_flags=")) notify = (int) parse(a.substring(13));
                         else if (a.startsWith("dsn_orig_rcpt=")) orcpt = a.substring(14);
+                        else if (a.startsWith("trace_flags=") && tflags == 0) {
+                            tflags = TraceFlags.of((int) parse(a.substring(12)));
+                            tflagsOffset = tflags == TraceFlags.RECORD ? rec.offset() : -1;
+                        }
                     }
                     case FROM -> sender = rec.text();
                     case WARN -> {
@@ -108,7 +119,7 @@ record QueuedMessage(QueueId id, String sender, long arrivalMillis, long createS
                         if (arrival < 0) throw new RecordException("no arrival time");
                         if (create < 0) create = arrival / 1000;
                         return new QueuedMessage(id, sender, arrival, create, dataOffset, size, total, clientName, clientAddr, encoding, rcpts,
-                                envid, ret, sendopts, warn, warnOffset);
+                                envid, ret, sendopts, warn, warnOffset, tflags, tflagsOffset);
                     }
                     default -> { }
                 }

@@ -21,8 +21,10 @@ import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.log.DeliveryLog;
 import org.postroom.global.log.Msg;
+import org.postroom.global.mailbox.Completion;
 import org.postroom.global.mailbox.Message;
 import org.postroom.global.mailbox.Verdict;
+import org.postroom.global.proto.bounce.BounceClient;
 import org.postroom.global.proto.deliver.DeliverRequest;
 import org.postroom.global.proto.deliver.DeliveryReply;
 import org.postroom.global.proto.deliver.DeliveryStatus;
@@ -77,6 +79,11 @@ import org.postroom.util.Printable;
  *     and the server offers it. A message that needs SMTPUTF8 (asked for, and a UTF-8 sender,
  *     recipient or header) is not sent to a server without it: "message requires SMTPUTF8, but no
  *     server was found that supports SMTPUTF8", a bounce (5.6.7) at the last server.
+ *     Success reports: a NOTIFY=SUCCESS recipient accepted by a server without DSN is reported to the
+ *     sender as "relayed" (a server with DSN reports it itself); with sendmail -v every result is.
+ *     An address probe (sendmail -bv) ends the transaction after RCPT TO with RSET (cached session)
+ *     or QUIT instead of DATA: a recipient the server accepts is "deliverable" with its RCPT reply,
+ *     one it refuses "undeliverable"; nothing is sent.
  * BUGS
  *     Not built yet: DANE (dane is treated as may, dane-only as encrypt), fingerprint, client
  *     certificates, smtp_generic_maps, smtp_header_checks, XFORWARD.
@@ -162,6 +169,8 @@ public final class Smtp implements ConnectionService {
         final String[] relay;
         final int[] connUse;
         final long[] connected;
+        /** Whether the server that took the recipient announced DSN: it sends the success reports then. */
+        final boolean[] dsn;
         final String destLabel;
         Verdict lastError;
         boolean lastThrottle;
@@ -177,6 +186,7 @@ public final class Smtp implements ConnectionService {
             this.relay = new String[rcpts.size()];
             this.connUse = new int[rcpts.size()];
             this.connected = new long[rcpts.size()];
+            this.dsn = new boolean[rcpts.size()];
             this.destLabel = transport + ":" + req.nexthop();
         }
 
@@ -191,6 +201,7 @@ public final class Smtp implements ConnectionService {
         long handoff = clock.millis();
         java.nio.file.Path file = queue.path(req.queue(), req.queueId());
         Message msg = new Message(file, req.dataOffset(), cfg.maxRecord(), req.sender(), false);
+        Completion completion = new Completion(queue.root(), file, req);
         Attempt at = new Attempt(req, msg);
         Arrays.fill(at.connected, -1);
         Activity act = activity.computeIfAbsent(at.destLabel, k -> new Activity());
@@ -207,7 +218,10 @@ public final class Smtp implements ConnectionService {
             Verdict v = at.result[i];
             if (v == null) v = at.lastError != null ? at.lastError : Verdict.defer("4.3.0", "server unavailable or unable to receive mail");
             if (cfg.softBounce() && v.outcome() == DeliveryStatus.Outcome.BOUNCED) v = v.soft();
-            v = v.completed(queue.root(), file, req, rc, null); // no "relayed" success reports yet (docs/known-issues.md)
+            // smtp_rcpt_done(): a server that announced DSN reports success itself; else the sender hears "relayed"
+            DeliverRequest.Recipient traced = at.dsn[i] ? new DeliverRequest.Recipient(rc.offset(), rc.originalRecipient(), rc.address(),
+                    rc.dsnOrcpt(), rc.dsnNotify() & ~BounceClient.NOTIFY_SUCCESS) : rc;
+            v = completion.complete(traced, v, at.relay[i] == null ? "none" : at.relay[i], "relayed");
             long now = clock.millis();
             long conn = at.connected[i] < 0 ? now : at.connected[i];
             Msg.info(DeliveryLog.line(req.queueId().value(), rc.address(), rc.originalRecipient(),
@@ -391,6 +405,7 @@ public final class Smtp implements ConnectionService {
             int i = idx.get(k);
             Verdict v = r.verdicts().get(k);
             at.relay[i] = s.endpoint.relay();
+            at.dsn[i] = s.features.dsn();
             at.connUse[i] = s.uses >= 2 ? s.uses : 0;
             at.connected[i] = connectedAt;
             if (v.outcome() == DeliveryStatus.Outcome.DEFERRED) at.lastError = v;

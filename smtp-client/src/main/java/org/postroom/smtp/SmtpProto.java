@@ -291,7 +291,10 @@ final class SmtpProto {
                 stages.add("RCPT TO");
             }
             boolean pipelining = f.pipelining();
-            if (pipelining) {
+            // an address probe (sendmail -bv) ends after RCPT TO: RSET or QUIT instead of DATA (smtp_proto.c)
+            boolean traceOnly = req.traceOnly();
+            ServerReply[] rcptReplies = new ServerReply[batch.size()];
+            if (pipelining && !traceOnly) {
                 commands.add("DATA");
                 timeouts.add(cfg.dataInitTimeout());
                 stages.add("DATA");
@@ -326,6 +329,7 @@ final class SmtpProto {
                     int i = recv - 1;
                     if (r.code() / 100 == 2) {
                         accepted.add(i);
+                        rcptReplies[i] = r;
                     } else {
                         v.set(i, verdict(r, said(r, "RCPT TO")));
                         if (r.code() == 421) {
@@ -346,6 +350,10 @@ final class SmtpProto {
                     s.out().flush();
                     ServerReply.read(s.in());
                 }
+                return abort(v, keep);
+            }
+            if (traceOnly) {
+                for (int i : accepted) v.set(i, sent(rcptReplies[i]));
                 return abort(v, keep);
             }
             if (dataReply == null) {
@@ -370,11 +378,11 @@ final class SmtpProto {
             if (cfg.lmtp()) {
                 for (int i : accepted) {
                     ServerReply r = ServerReply.read(s.in());
-                    v.set(i, r.code() / 100 == 2 ? new Verdict(DeliveryStatus.Outcome.SENT, r.dsn(), r.text()) : verdict(r, said(r, "end of DATA")));
+                    v.set(i, r.code() / 100 == 2 ? sent(r) : verdict(r, said(r, "end of DATA")));
                 }
             } else {
                 ServerReply r = ServerReply.read(s.in());
-                Verdict all = r.code() / 100 == 2 ? new Verdict(DeliveryStatus.Outcome.SENT, r.dsn(), r.text()) : verdict(r, said(r, "end of DATA"));
+                Verdict all = r.code() / 100 == 2 ? sent(r) : verdict(r, said(r, "end of DATA"));
                 for (int i : accepted) v.set(i, all);
                 if (r.code() == 421) return broken(v, all.text(), true);
             }
@@ -443,8 +451,17 @@ final class SmtpProto {
     }
 
     private Verdict verdict(ServerReply r, String text) {
+        return verdict0(r, text).remote(host(), r.text());
+    }
+
+    /** smtp_rcpt_done(): a 2xx reply; the server's name and reply go into a success report's Remote-MTA and Diagnostic-Code. */
+    private Verdict sent(ServerReply r) {
+        return new Verdict(DeliveryStatus.Outcome.SENT, r.dsn(), r.text()).remote(host(), r.text());
+    }
+
+    private String host() {
         int bracket = namaddr.indexOf('[');
-        return verdict0(r, text).remote(bracket > 0 ? namaddr.substring(0, bracket) : namaddr, r.text());
+        return bracket > 0 ? namaddr.substring(0, bracket) : namaddr;
     }
 
     private Verdict verdict0(ServerReply r, String text) {

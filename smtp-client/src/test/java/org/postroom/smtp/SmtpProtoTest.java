@@ -215,6 +215,29 @@ class SmtpProtoTest {
         assertEquals("4.2.1", r.result().verdicts().get(2).dsn());
     }
 
+    /** smtp_proto.c: an address probe (sendmail -bv) asks MAIL and RCPT, then QUIT instead of DATA; nothing is sent. */
+    @Test
+    void aProbeEndsAfterTheRecipients() throws Exception {
+        DeliverRequest base = request(List.of("Subject: probe"), "bob@example.net", "bad@example.net", "later@example.net");
+        DeliverRequest req = new DeliverRequest(base.queue(), base.queueId(), base.dataOffset(), base.size(), base.nexthop(), "",
+                base.sender(), 0, 0, "", "", base.recipients(), "", 0, 0, org.postroom.global.proto.deliver.TraceFlags.USR_VRFY);
+        for (boolean pipelining : List.of(false, true)) {
+            Function<String, String> server = l -> l.startsWith("EHLO") && pipelining
+                    ? "250-mx.example.net\r\n250-PIPELINING\r\n250 8BITMIME\r\n" : l.startsWith("RCPT TO:<bob@") ? "250 2.1.5 Ok\r\n" : normal(l);
+            Run r = run(req, server);
+            assertEquals(List.of(DeliveryStatus.Outcome.SENT, DeliveryStatus.Outcome.BOUNCED, DeliveryStatus.Outcome.DEFERRED),
+                    outcomes(r.result()), r.wire());
+            Verdict ok = r.result().verdicts().getFirst();
+            assertEquals("2.1.5", ok.dsn());
+            assertEquals("250 2.1.5 Ok", ok.text());
+            assertEquals("mx.example.net", ok.mtaName());
+            assertEquals("250 2.1.5 Ok", ok.diagText());
+            assertFalse(r.wire().contains("DATA") || r.wire().contains("Subject: probe"), r.wire());
+            assertTrue(r.wire().endsWith("RCPT TO:<later@example.net>\nQUIT\n"), r.wire());
+            assertFalse(r.result().broken());
+        }
+    }
+
     @Test
     void mailFromRefusedSettlesEveryRecipient() throws Exception {
         Run r = run(request(List.of("b"), "a@example.net", "b@example.net"),

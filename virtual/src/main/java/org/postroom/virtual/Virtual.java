@@ -51,7 +51,9 @@ import org.postroom.service.ServiceSpec;
  *      RCPT already). A table that cannot be read, a missing or bad uid or gid, and file system trouble
  *      defer the recipient: mail is never lost. A message whose headers already contain a Delivered-To:
  *      with the recipient is bounced as a forwarding loop. Finished recipients are marked done in the
- *      queue file, then qmgr gets one status per recipient.
+ *      queue file, then qmgr gets one status per recipient. An address probe (sendmail -bv) looks the
+ *      mailbox and its owner up and reports "delivers to mailbox" or "delivers to maildir" to the
+ *      trace log, without delivering; with sendmail -v each result goes to the trace log as well.
  *
  * SECURITY
  *      virtual(8) runs as root: it must create mailboxes for arbitrary uids. Files are created as root
@@ -136,7 +138,7 @@ public final class Virtual implements ConnectionService {
         Message msg = new Message(file, req.dataOffset(), cfg.maxRecord(), req.sender(), true);
         List<DeliveryStatus> out = new ArrayList<>();
         for (DeliverRequest.Recipient rcpt : req.recipients()) {
-            Verdict v = delivery.deliver(msg, rcpt.address(), rcpt.originalRecipient(), ZonedDateTime.now(clock))
+            Verdict v = delivery.deliver(msg, rcpt.address(), rcpt.originalRecipient(), ZonedDateTime.now(clock), req.traceOnly())
                     .completed(queue.root(), file, req, rcpt, "virtual");
             Msg.info(DeliveryLog.line(req.queueId().value(), rcpt.address(), rcpt.originalRecipient(), "virtual",
                     req.arrivalTime(), req.activeTime(), handoff, handoff, clock.millis(), v.dsn(), v.statusWord(), v.text()));

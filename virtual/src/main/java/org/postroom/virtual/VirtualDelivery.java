@@ -50,8 +50,11 @@ final class VirtualDelivery {
         return out;
     }
 
-    /** Delivers the message to {@code recipient}; never throws. */
-    Verdict deliver(Message msg, String recipient, String origRcpt, ZonedDateTime now) {
+    /**
+     * Delivers the message to {@code recipient}; never throws. A {@code probe} (sendmail -bv) delivers nothing
+     * and says where it would (mailbox.c, maildir.c: "Don't deliver trace-only requests").
+     */
+    Verdict deliver(Message msg, String recipient, String origRcpt, ZonedDateTime now, boolean probe) {
         String user = recipient.toLowerCase(Locale.ROOT);
         try {
             if (msg.deliveredTo().contains(user)) return Verdict.bounce("5.4.6", "mail forwarding loop for " + recipient);
@@ -75,6 +78,7 @@ final class VirtualDelivery {
         }
         if (owner.isEmpty()) return Verdict.defer("4.3.5", CONFIG_ERROR);
         Path path = cfg.mailbox(box.get());
+        if (probe) return Verdict.sent(box.get().endsWith("/") ? "delivers to maildir" : "delivers to mailbox");
         if (box.get().endsWith("/")) {
             return maildir.deliver(path, owner.get(), msg, origRcpt, recipient, now.toInstant());
         }

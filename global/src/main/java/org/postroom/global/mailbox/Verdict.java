@@ -2,9 +2,7 @@ package org.postroom.global.mailbox;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.postroom.global.log.Msg;
-import org.postroom.global.proto.bounce.BounceClient;
 import org.postroom.global.proto.bounce.BounceLog;
 import org.postroom.global.proto.deliver.DeliverRequest;
 import org.postroom.global.proto.deliver.DeliveryStatus;
@@ -18,21 +16,40 @@ import org.postroom.global.record.QueueFile;
  * of a report) and the diagnostic type and text ({@code dtype}, {@code dtext}: the Diagnostic-Code), "smtp"
  * and the server's reply when a remote server gave it, "x-unix" and a sysexits text when a local command or
  * file write failed (dsb_unix()). Empty strings when there are none: a report then says "X-Postfix; reason".
+ *
+ * <p>{@code probe}: the answer to an address probe (sendmail -bv), as {@link Completion} returns it: final
+ * either way, SENT when the address is deliverable and BOUNCED when it is not (whatever its status code,
+ * a temporary failure included), so that qmgr counts the recipient done; it is logged as
+ * "status=deliverable" or "status=undeliverable".
  */
-public record Verdict(Outcome outcome, String dsn, String text, String mtaName, String diagType, String diagText) {
+public record Verdict(Outcome outcome, String dsn, String text, String mtaName, String diagType, String diagText, boolean probe) {
+
+    public Verdict(Outcome outcome, String dsn, String text, String mtaName, String diagType, String diagText) {
+        this(outcome, dsn, text, mtaName, diagType, diagText, false);
+    }
 
     public Verdict(Outcome outcome, String dsn, String text) {
-        this(outcome, dsn, text, "", "", "");
+        this(outcome, dsn, text, "", "", "", false);
     }
 
     /** This result as a remote server's answer: {@code mta} said {@code reply} ("550 5.1.1 ..."). */
     public Verdict remote(String mta, String reply) {
-        return new Verdict(outcome, dsn, text, mta, "smtp", reply);
+        return new Verdict(outcome, dsn, text, mta, "smtp", reply, probe);
     }
 
     /** This result as a local command or file write failure (dsb_unix()): {@code detail} is the diagnostic text. */
     public Verdict unix(String detail) {
-        return new Verdict(outcome, dsn, text, "", "x-unix", detail);
+        return new Verdict(outcome, dsn, text, "", "x-unix", detail, probe);
+    }
+
+    /** This result as the answer to an address probe: deliverable when sent, else undeliverable. */
+    public Verdict asProbe() {
+        return new Verdict(outcome == Outcome.SENT ? Outcome.SENT : Outcome.BOUNCED, dsn, text, mtaName, diagType, diagText, true);
+    }
+
+    /** The same result with another reason text (trace.c: "delivery via RELAY: " before it). */
+    public Verdict withText(String newText) {
+        return new Verdict(outcome, dsn, newText, mtaName, diagType, diagText, probe);
     }
 
     public static Verdict sent(String text) {
@@ -62,8 +79,9 @@ public record Verdict(Outcome outcome, String dsn, String text, String mtaName, 
         return dsn.startsWith("4") ? defer(dsn, text) : bounce(dsn, text);
     }
 
-    /** The status= word of the log line. */
+    /** The status= word of the log line (log_adhoc: the DSN action of a probe). */
     public String statusWord() {
+        if (probe) return outcome == Outcome.SENT ? "deliverable" : outcome == Outcome.DEFERRED ? "deferred" : "undeliverable";
         return switch (outcome) {
             case SENT -> "sent";
             case DEFERRED -> "deferred";
@@ -72,29 +90,13 @@ public record Verdict(Outcome outcome, String dsn, String text, String mtaName, 
     }
 
     /**
-     * This result for a recipient of {@code req}, recorded in {@code queueFile} (deliver_completed.c,
-     * bounce_append(), trace_append()): a bounced recipient's entry goes to the bounce log through
-     * bounce(8) first, and only once it is on disk is the recipient marked done, so a failure the sender
-     * must hear of cannot be lost; a sent one with NOTIFY=SUCCESS gets a trace entry, "delivered" with the
-     * reason "delivery via RELAY: text" (trace.c), when {@code traceRelay} names the relay (null: none). When either step fails, a warning is logged and the
-     * recipient is deferred instead, so that it is tried again rather than lost.
+     * This result for a recipient of {@code req}, recorded in {@code queueFile}: see {@link Completion}
+     * (the bounce or trace entry first, then the recipient is marked done; a step that fails defers).
+     * {@code traceRelay} names the relay for trace entries (trace.c: "delivery via RELAY: text"); null
+     * writes no success entry for NOTIFY=SUCCESS.
      */
     public Verdict completed(Path queueDirectory, Path queueFile, DeliverRequest req, DeliverRequest.Recipient rcpt, String traceRelay) {
-        Duration timeout = BounceClient.TIMEOUT;
-        if (outcome == Outcome.DEFERRED) return this;
-        if (outcome == Outcome.BOUNCED && !BounceClient.append(queueDirectory, BounceClient.Service.BOUNCE, req.queueId().value(),
-                entry(rcpt, "failed"), timeout)) {
-            Msg.warn(req.queueId() + ": cannot record the bounce of " + rcpt.address() + ": bounce service unavailable");
-            return defer("4.3.0", "bounce or trace service failure");
-        }
-        if (outcome == Outcome.SENT && traceRelay != null && (rcpt.dsnNotify() & BounceClient.NOTIFY_SUCCESS) != 0
-                && !BounceClient.append(queueDirectory, BounceClient.Service.TRACE, req.queueId().value(),
-                new Verdict(outcome, dsn, "delivery via " + traceRelay + ": " + text, mtaName, diagType, diagText)
-                        .entry(rcpt, "delivered"), timeout)) {
-            Msg.warn(req.queueId() + ": cannot record the delivery of " + rcpt.address() + " for its success report");
-            return defer("4.3.0", "bounce or trace service failure");
-        }
-        return markDone(queueFile, req, rcpt);
+        return new Completion(queueDirectory, queueFile, req).complete(rcpt, this, traceRelay, "delivered");
     }
 
     /** As above, without a bounce service (tests): a bounced recipient is only marked done. */

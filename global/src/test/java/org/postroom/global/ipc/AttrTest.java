@@ -55,6 +55,17 @@ class AttrTest {
         assertEquals(dsn, back);
         assertEquals(0, back.recipients().get(1).dsnNotify());
         assertEquals(true, back.requiresSmtputf8());
+        assertEquals(false, back.traceOnly());
+        // with the trace flags of sendmail -bv
+        DeliverRequest probe = new DeliverRequest(QueueName.ACTIVE, new QueueId("74AB3160019"), 743, 371, "mail.example.com", "",
+                "alice@example.org", 1795288307000L, 1795288308000L, "", "", List.of(new DeliverRequest.Recipient(274, "bob", "bob@x")),
+                "", 0, 0, org.postroom.global.proto.deliver.TraceFlags.USR_VRFY);
+        ByteArrayOutputStream o4 = new ByteArrayOutputStream();
+        probe.writeTo(new AttrWriter(o4));
+        DeliverRequest p4 = DeliverRequest.readFrom(new AttrReader(new ByteArrayInputStream(o4.toByteArray())).read());
+        assertEquals(probe, p4);
+        assertEquals(true, p4.traceOnly());
+        assertEquals(512, p4.traceFlags());
 
         List<DeliveryStatus> st = List.of(DeliveryStatus.sent(274, "2.0.0", "delivered to maildir"),
                 DeliveryStatus.deferred(310, "4.3.0", "mailbox busy"));

@@ -5,10 +5,12 @@ import java.util.List;
 /**
  * What one sendmail command line asks for, after the Sendmail-compatible options have been interpreted
  * (sendmail.c {@code main}). {@code sender} is the raw {@code -f} argument, or null for the login name.
+ * {@code traceFlags}: {@link org.postroom.global.proto.deliver.TraceFlags#USR_VRFY} for -bv, RECORD for
+ * one -v in delivery mode (a second -v means verbose logging instead, {@code verbose}).
  */
 record Invocation(Mode mode, boolean extract, boolean dotEnds, String sender, String fullName, String encoding,
                   String envid, int notifyFlags, String rewriteContext, String flushSite, String flushId,
-                  int verbose, List<String> recipients) {
+                  int verbose, int traceFlags, List<String> recipients) {
 
     /** The operating mode (SM_MODE_*). */
     enum Mode {
@@ -30,5 +32,10 @@ record Invocation(Mode mode, boolean extract, boolean dotEnds, String sender, St
 
     Invocation {
         recipients = List.copyOf(recipients);
+    }
+
+    /** sendmail -bv: an address probe, nothing is delivered. */
+    boolean probe() {
+        return org.postroom.global.proto.deliver.TraceFlags.only(traceFlags);
     }
 }

@@ -18,7 +18,7 @@ final class Options implements Spec.Fields {
             case "ignoreDots" -> s.ignoreDots;
             case "sender" -> s.sender;
             case "fullName" -> s.fullName;
-            case "mode" -> s.mode;
+            case "modes" -> s.modes;
             case "configPath" -> s.configPath;
             case "queueOption" -> s.queueOption;
             case "bodyType" -> s.bodyType;
@@ -44,7 +44,7 @@ final class Options implements Spec.Fields {
             case "ignoreDots" -> s.ignoreDots = (Boolean) v;
             case "sender" -> s.sender = (String) v;
             case "fullName" -> s.fullName = (String) v;
-            case "mode" -> s.mode = (String) v;
+            case "modes" -> s.modes = (List<String>) v;
             case "configPath" -> s.configPath = (String) v;
             case "queueOption" -> s.queueOption = (String) v;
             case "bodyType" -> s.bodyType = (String) v;

@@ -11,13 +11,14 @@ import org.postroom.global.record.RecordWriter;
 
 /**
  * Writes one message into maildrop, in the record sequence that postdrop(1) writes (3.4):
- * {@code T, [A envid], A rewrite_context, [F], S, [A encoding], ([A notify_flags] R)..., M, N/L...,
- * X, ([A notify_flags] R)..., E}. The recipients that {@code -t} takes from the headers go after X.
+ * {@code T, [A envid], A rewrite_context, [F], S, [A encoding], [A trace_flags], ([A notify_flags] R)...,
+ * M, N/L..., X, ([A notify_flags] R)..., E}. The recipients that {@code -t} takes from the headers go after
+ * X. An address probe (sendmail -bv) has the content sendmail.c makes up instead of standard input.
  */
 final class Postdrop {
     /** The envelope of one submission; addresses are already in internal form. */
     record Envelope(String sender, String fullName, String rewriteContext, String encoding, String envid,
-                    int notifyFlags, List<String> recipients) {
+                    int notifyFlags, int traceFlags, List<String> recipients) {
         Envelope {
             recipients = List.copyOf(recipients);
         }
@@ -53,15 +54,7 @@ final class Postdrop {
         String who = env.sender() + "(" + uid + ")";
         try (MaildropFile file = MaildropFile.create(queue)) {
             RecordWriter w = file.records();
-            Instant now = Instant.now();
-            w.put(RecordType.TIME, now.getEpochSecond() + " " + now.getNano() / 1000);
-            if (env.envid() != null) w.attr("envid", env.envid());
-            w.attr("rewrite_context", env.rewriteContext());
-            if (env.fullName() != null) w.put(RecordType.FULL, env.fullName());
-            w.put(RecordType.FROM, env.sender());
-            if (env.encoding() != null) w.attr("encoding", env.encoding());
-            recipients(w, env.recipients(), env.notifyFlags());
-            w.put(RecordType.MESG, "");
+            envelope(w, env);
             long contentStart = w.offset();
             boolean[] tooBig = {false};
             HeaderRecipients headers = extract ? new HeaderRecipients() : null;
@@ -92,6 +85,44 @@ final class Postdrop {
             file.commit();
             return new Outcome.Queued(file.id());
         }
+    }
+
+    /**
+     * sendmail -bv: the probe, with the content sendmail.c writes instead of reading standard input: From: the
+     * sender (none for the null sender), "Subject: probe" and To: with the recipient {@code arguments} as given.
+     */
+    Outcome probe(Envelope env, List<String> arguments) throws IOException, Fatal {
+        try (MaildropFile file = MaildropFile.create(queue)) {
+            RecordWriter w = file.records();
+            envelope(w, env);
+            if (!env.sender().isEmpty()) w.put(RecordType.NORM, "From: " + env.sender());
+            w.put(RecordType.NORM, "Subject: probe");
+            if (!arguments.isEmpty()) {
+                w.put(RecordType.CONT, "To:");
+                for (int i = 0; i < arguments.size(); i++) w.put(RecordType.NORM, "\t" + arguments.get(i) + (i + 1 < arguments.size() ? "," : ""));
+            }
+            w.put(RecordType.XTRA, "");
+            if (env.recipients().isEmpty()) {
+                throw new Fatal(env.sender() + "(" + uid + "): Recipient addresses must be specified on the command line or via the -t option");
+            }
+            w.put(RecordType.END, "");
+            file.commit();
+            return new Outcome.Queued(file.id());
+        }
+    }
+
+    /** The envelope segment up to and including M. */
+    private static void envelope(RecordWriter w, Envelope env) throws IOException {
+        Instant now = Instant.now();
+        w.put(RecordType.TIME, now.getEpochSecond() + " " + now.getNano() / 1000);
+        if (env.envid() != null) w.attr("envid", env.envid());
+        w.attr("rewrite_context", env.rewriteContext());
+        if (env.fullName() != null) w.put(RecordType.FULL, env.fullName());
+        w.put(RecordType.FROM, env.sender());
+        if (env.encoding() != null) w.attr("encoding", env.encoding());
+        if (env.traceFlags() != 0) w.attr("trace_flags", Integer.toString(env.traceFlags()));
+        recipients(w, env.recipients(), env.notifyFlags());
+        w.put(RecordType.MESG, "");
     }
 
     private static void recipients(RecordWriter w, List<String> rcpts, int notifyFlags) throws IOException {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.postroom.global.proto.deliver.TraceFlags;
 import org.postroom.tools.common.Cli;
 import org.postroom.tools.common.Exit;
 import org.postroom.tools.common.Spec;
@@ -41,7 +42,18 @@ import picocli.CommandLine;
  *     -bp            List the queue (postqueue -p).  -q  Flush the queue (postqueue -f).
  *     -qRsite        postqueue -s site.  -qIid  postqueue -i id.  -qinterval  Ignored.
  *     -bi, -I        postalias $alias_database.  -bd, -bl  postfix start.  -bh, -bH  Ignored.
- *     -A, -L, -O, -R, -U, -X, -c, -e, -h, -m, -n, -o, -p, -x, -v
+ *     -bv            Address verification: nothing is delivered and standard input is not read. A probe
+ *                    message (From: the sender, Subject: probe, To: the recipients) is queued with
+ *                    trace_flags=512; each delivery agent reports what it would do with each recipient
+ *                    (alias and .forward expansion included), and the sender is mailed a "Mail Delivery
+ *                    Status Report" with Action: deliverable or undeliverable per address. Prints
+ *                    "Mail Delivery Status Report will be mailed to <sender>." Not with -t, -N or -v.
+ *     -v             Once, in delivery mode: verbose delivery (trace_flags=1024): the mail is delivered
+ *                    and the sender is mailed a "Mail Delivery Status Report" of what happened to each
+ *                    recipient on the first delivery attempt (Action: delivered, relayed, failed or
+ *                    delayed), with the same message on standard output. More than once: -v is passed
+ *                    to the commands that -bp, -q, -bi and -bd run.
+ *     -A, -L, -O, -R, -U, -X, -c, -e, -h, -m, -n, -o, -p, -x
  *                    Accepted for compatibility and ignored (-XV, VERP, is not supported yet).
  * SECURITY
  *     Runs with the user's own privileges; it is not set-uid or set-gid. maildrop is mode 1733 and
@@ -59,7 +71,7 @@ import picocli.CommandLine;
  *     "message file too big", and also logged when maillog_file is writable. As in Postfix, every
  *     fatal error, including a usage error, exits with status 75 (EX_TEMPFAIL).
  * BUGS
- *     -bv, -XV and -R are not implemented. -bp, -q, -bi and -bd run postqueue, postalias and postfix
+ *     -XV and -R are not implemented. -bp, -q, -bi and -bd run postqueue, postalias and postfix
  *     from $command_directory, so they work only once those commands are installed.
  * CONFIGURATION PARAMETERS
  *     queue_directory (/var/spool/postroom)   where maildrop is
@@ -84,7 +96,7 @@ public final class Sendmail implements Callable<Integer> {
     boolean ignoreDots;
     String sender;
     String fullName;
-    String mode;
+    List<String> modes = new ArrayList<>();
     String configPath;
     String queueOption;
     String bodyType;
@@ -117,7 +129,7 @@ public final class Sendmail implements Callable<Integer> {
      */
     CommandLine commandLine() {
         CommandLine cl = Cli.commandLine(new Spec("sendmail", this, new Options(this)).flag("extract", "-t").flag("ignoreDots", "-i")
-                .value("sender", String.class, "-f", "-r").value("fullName", String.class, "-F").value("mode", String.class, "-b")
+                .value("sender", String.class, "-f", "-r").value("fullName", String.class, "-F").list("modes", String.class, "-b")
                 .value("configPath", String.class, "-C").value("queueOption", String.class, "-q")
                 .value("bodyType", String.class, "-B").value("notify", String.class, "-N").value("envid", String.class, "-V")
                 .value("xOption", String.class, "-X").list("oOptions", String.class, "-o").flag("gateway", "-G")
@@ -176,7 +188,11 @@ public final class Sendmail implements Callable<Integer> {
         }
         Invocation.Mode m = flushQueue ? Invocation.Mode.FLUSHQ : Invocation.Mode.ENQUEUE;
         if (newaliases) m = Invocation.Mode.NEWALIAS;
-        if (mode != null) m = mode(mode);
+        int traceFlags = 0;
+        for (String b : modes) {
+            if (b.startsWith("v")) traceFlags |= TraceFlags.USR_VRFY; // -bv: "expand recipients", the mode stays
+            else m = mode(b);
+        }
         String encoding = null;
         if (bodyType != null) {
             encoding = switch (bodyType) {
@@ -213,9 +229,20 @@ public final class Sendmail implements Callable<Integer> {
         if (extract && m != Invocation.Mode.ENQUEUE) throw new Fatal("-t can be used only in delivery mode");
         if (site != null && m != Invocation.Mode.ENQUEUE) throw new Fatal("-qR can be used only in delivery mode");
         if (flushId != null && m != Invocation.Mode.ENQUEUE) throw new Fatal("-qI can be used only in delivery mode");
+        int verboseLevel = verbose.length;
+        if ((traceFlags & TraceFlags.USR_VRFY) != 0) {
+            if (extract) throw new Fatal("-t option cannot be used with -bv");
+            if (notifyFlags != 0) throw new Fatal("-N option cannot be used with -bv");
+            if (verboseLevel == 1) throw new Fatal("-v option cannot be used with -bv");
+        }
+        // "The -v option plays double duty. One requests verbose delivery, more than one requests verbose logging."
+        if (verboseLevel == 1 && m == Invocation.Mode.ENQUEUE) {
+            verboseLevel = 0;
+            traceFlags |= TraceFlags.RECORD;
+        }
         if (interval && m != Invocation.Mode.DAEMON) m = Invocation.Mode.IGNORE;
         return new Invocation(m, extract, dotEnds, sender, fullName, encoding, id, notifyFlags,
-                gateway ? "remote" : "local", site, flushId, verbose.length, recipients);
+                gateway ? "remote" : "local", site, flushId, verboseLevel, traceFlags, recipients);
     }
 
     private static Invocation.Mode mode(String b) throws Fatal {

@@ -143,7 +143,7 @@ final class SmtpSession {
 
     /** The envelope of the transaction that DATA started. */
     Postdrop.Envelope envelope() {
-        return new Postdrop.Envelope(sender, null, "local", encoding, null, 0, recipients);
+        return new Postdrop.Envelope(sender, null, "local", encoding, null, 0, 0, recipients);
     }
 
     /** The reply after the message was queued; the transaction ends. */

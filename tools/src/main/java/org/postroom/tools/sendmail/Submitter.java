@@ -61,12 +61,16 @@ final class Submitter {
         InputStream in = new BufferedInputStream(System.in, 65536);
         MessageReader.Mode mode = inv.dotEnds() ? MessageReader.Mode.DOT_ENDS : MessageReader.Mode.PLAIN;
         try {
-            Postdrop.Outcome o = postdrop(cfg, uid).drop(env, in, mode, inv.extract());
+            Postdrop.Outcome o = inv.probe() ? postdrop(cfg, uid).probe(env, inv.recipients()) : postdrop(cfg, uid).drop(env, in, mode, inv.extract());
             if (!(o instanceof Postdrop.Outcome.Queued)) throw new Fatal(sender + "(" + uid + "): message file too big");
         } catch (IOException e) {
             throw new Fatal(sender + "(" + uid + "): error writing queue file: " + describe(e));
         }
         PickupTrigger.wake(queueDirectory(cfg), cfg.get(Params.TRIGGER_TIMEOUT));
+        if (inv.traceFlags() != 0) { // "Don't leave them in the dark."
+            System.out.println("Mail Delivery Status Report will be mailed to <" + sender + ">.");
+            System.out.flush();
+        }
         return 0;
     }
 
@@ -92,7 +96,7 @@ final class Submitter {
             rcpts.addAll(a);
         }
         return new Postdrop.Envelope(sender, inv.fullName() != null ? inv.fullName() : defaultFullName,
-                inv.rewriteContext(), inv.encoding(), inv.envid(), inv.notifyFlags(), rcpts);
+                inv.rewriteContext(), inv.encoding(), inv.envid(), inv.notifyFlags(), inv.traceFlags(), rcpts);
     }
 
     private int standalone(MainCf cfg, Invocation inv) throws Fatal {

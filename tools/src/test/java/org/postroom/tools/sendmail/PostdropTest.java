@@ -60,7 +60,9 @@ class PostdropTest {
             InputStream stdin = new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8));
             MessageReader.Mode mode = inv.dotEnds() ? MessageReader.Mode.DOT_ENDS : MessageReader.Mode.PLAIN;
             try {
-                pd.drop(Submitter.envelope(inv, 0, "root", null), stdin, mode, inv.extract());
+                Postdrop.Envelope env = Submitter.envelope(inv, 0, "root", null);
+                if (inv.probe()) pd.probe(env, inv.recipients());
+                else pd.drop(env, stdin, mode, inv.extract());
             } catch (Fatal f) {
                 assertEquals(List.of(), files());
                 return "fatal: " + f.getMessage() + "\n";

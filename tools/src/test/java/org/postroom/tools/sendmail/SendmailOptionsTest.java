@@ -45,8 +45,15 @@ class SendmailOptionsTest {
                 new Case("-G -B 8BITMIME -N success,delay -V env1 a",
                         "ENQUEUE dot from=null remote enc=8bit envid=env1 notify=10 rcpt=[a]"),
                 new Case("-N never,success a", "ENQUEUE dot from=null rcpt=[a]"),
-                new Case("-oXfoo -om -o8 -R hdrs -U -n -Am -L x -O a=b -h 5 -e q -p smtp -c -x -m -v -XV a",
-                        "ENQUEUE dot from=null rcpt=[a]"));
+                new Case("-oXfoo -om -o8 -R hdrs -U -n -Am -L x -O a=b -h 5 -e q -p smtp -c -x -m -XV a",
+                        "ENQUEUE dot from=null rcpt=[a]"),
+                // sendmail.c: -bv asks for an address probe; one -v in delivery mode for verbose delivery, more for logging
+                new Case("-bv a b", "ENQUEUE dot from=null trace=512 rcpt=[a, b]"),
+                new Case("-bv -bm a", "ENQUEUE dot from=null trace=512 rcpt=[a]"),
+                new Case("-f s -v a", "ENQUEUE dot from=s trace=1024 rcpt=[a]"),
+                new Case("-v -v a", "ENQUEUE dot from=null verbose=2 rcpt=[a]"),
+                new Case("-vv -bv a", "ENQUEUE dot from=null verbose=2 trace=512 rcpt=[a]"),
+                new Case("-v -bp", "MAILQ dot from=null verbose=1 rcpt=[]"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -65,7 +72,9 @@ class SendmailOptionsTest {
     static List<Bad> bad() {
         return List.of(
                 new Bad("-bx", "unsupported: -bx"),
-                new Bad("-bv a", "unsupported: -bv"),
+                new Bad("-bv -t a", "-t option cannot be used with -bv"),
+                new Bad("-bv -N success a", "-N option cannot be used with -bv"),
+                new Bad("-v -bv a", "-v option cannot be used with -bv"),
                 new Bad("-t -bp", "-t can be used only in delivery mode"),
                 new Bad("-B 9BIT a", "-B option needs 8BITMIME or 7BIT"),
                 new Bad("-qR", "specify: -qRsitename"),
@@ -141,6 +150,8 @@ class SendmailOptionsTest {
         if (i.notifyFlags() != 0) b.append(" notify=").append(i.notifyFlags());
         if (i.flushSite() != null) b.append(" site=").append(i.flushSite());
         if (i.flushId() != null) b.append(" id=").append(i.flushId());
+        if (i.verbose() != 0) b.append(" verbose=").append(i.verbose());
+        if (i.traceFlags() != 0) b.append(" trace=").append(i.traceFlags());
         return b.append(" rcpt=").append(i.recipients()).toString();
     }
 }

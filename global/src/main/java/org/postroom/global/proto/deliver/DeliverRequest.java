@@ -19,12 +19,14 @@ import org.postroom.global.queue.QueueName;
 /**
  * One delivery request from qmgr to a delivery agent (deliver_request.c). The agent reads the message
  * content itself from the queue file at {@code dataOffset} and marks each finished recipient done at its
- * record offset. Times are epoch milliseconds.
+ * record offset. Times are epoch milliseconds. {@code flags} holds the message's {@link TraceFlags}
+ * (qmgr_deliver.c: {@code message->tflags}): with {@link TraceFlags#USR_VRFY} the agent delivers nothing
+ * and reports what it would do.
  */
 public record DeliverRequest(QueueName queue, QueueId queueId, long dataOffset, long size, String nexthop,
                              String encoding, String sender, long arrivalTime, long activeTime,
                              String clientName, String clientAddress, List<Recipient> recipients,
-                             String dsnEnvid, int dsnRet, int sendopts) {
+                             String dsnEnvid, int dsnRet, int sendopts, int flags) {
 
     /** sendopts bits (sendopts.h): the sender asked for SMTPUTF8; UTF-8 was found in a header, the sender, a recipient. */
     public static final int SMTPUTF8_REQUESTED = 1;
@@ -48,11 +50,29 @@ public record DeliverRequest(QueueName queue, QueueId queueId, long dataOffset, 
         dsnEnvid = dsnEnvid == null ? "" : dsnEnvid;
     }
 
-    /** A request without DSN parameters or SMTPUTF8. */
+    /** A request without trace flags. */
+    public DeliverRequest(QueueName queue, QueueId queueId, long dataOffset, long size, String nexthop, String encoding, String sender,
+                          long arrivalTime, long activeTime, String clientName, String clientAddress, List<Recipient> recipients,
+                          String dsnEnvid, int dsnRet, int sendopts) {
+        this(queue, queueId, dataOffset, size, nexthop, encoding, sender, arrivalTime, activeTime, clientName, clientAddress,
+                recipients, dsnEnvid, dsnRet, sendopts, 0);
+    }
+
+    /** A request without DSN parameters, SMTPUTF8 or trace flags. */
     public DeliverRequest(QueueName queue, QueueId queueId, long dataOffset, long size, String nexthop, String encoding, String sender,
                           long arrivalTime, long activeTime, String clientName, String clientAddress, List<Recipient> recipients) {
         this(queue, queueId, dataOffset, size, nexthop, encoding, sender, arrivalTime, activeTime, clientName, clientAddress,
-                recipients, "", 0, 0);
+                recipients, "", 0, 0, 0);
+    }
+
+    /** DEL_REQ_TRACE_FLAGS(): the trace bits of this request. */
+    public int traceFlags() {
+        return TraceFlags.of(flags);
+    }
+
+    /** DEL_REQ_TRACE_ONLY(): an address probe (sendmail -bv): nothing is delivered. */
+    public boolean traceOnly() {
+        return TraceFlags.only(flags);
     }
 
     /** DELIVERY_REQUIRES_SMTPUTF8: the sender asked for SMTPUTF8 and the envelope or a header needs it. */
@@ -61,7 +81,7 @@ public record DeliverRequest(QueueName queue, QueueId queueId, long dataOffset, 
     }
 
     public void writeTo(AttrWriter w) throws IOException {
-        w.attr(AttrNames.QUEUE_NAME, queue.dir()).attr(AttrNames.QUEUE_ID, queueId.value())
+        w.attr(AttrNames.FLAGS, flags).attr(AttrNames.QUEUE_NAME, queue.dir()).attr(AttrNames.QUEUE_ID, queueId.value())
                 .attr(AttrNames.DATA_OFFSET, dataOffset).attr(AttrNames.SIZE, size)
                 .attr(AttrNames.NEXTHOP, nexthop).attr(AttrNames.ENCODING, encoding)
                 .attr(AttrNames.SENDER, sender).attr(AttrNames.ARRIVAL_TIME, arrivalTime)
@@ -113,7 +133,7 @@ public record DeliverRequest(QueueName queue, QueueId queueId, long dataOffset, 
                 a.requireLong(AttrNames.ARRIVAL_TIME), a.requireLong(AttrNames.ACTIVE_TIME),
                 a.optional(AttrNames.CLIENT_NAME).orElse(""), a.optional(AttrNames.CLIENT_ADDR).orElse(""), rcpts,
                 a.optional(AttrNames.DSN_ENVID).orElse(""), (int) parseLong(a.optional(AttrNames.DSN_RET).orElse("0")),
-                (int) parseLong(a.optional(AttrNames.SENDOPTS).orElse("0")));
+                (int) parseLong(a.optional(AttrNames.SENDOPTS).orElse("0")), (int) parseLong(a.optional(AttrNames.FLAGS).orElse("0")));
     }
 
     /**
