@@ -107,7 +107,7 @@ public final class Bounce implements ConnectionService {
             return BounceClient.STAT_FAIL;
         }
         return switch (n) {
-            case BounceClient.CMD_APPEND -> BounceAppend.handle(queue.root(), service, request);
+            case BounceClient.CMD_APPEND -> BounceAppend.handle(queue, service, request);
             case BounceClient.CMD_FLUSH -> notices.flush(service, request);
             case BounceClient.CMD_WARN -> notices.warn(service, request);
             case BounceClient.CMD_TRACE -> notices.trace(service, request);

@@ -155,8 +155,8 @@ public final class Local implements ConnectionService {
         if (defaults.isRoot()) throw new FatalException("parameter default_privs: privileged user: " + cfg.defaultPrivs());
         Path cwd = cfg.commandDirectory().isEmpty() ? cfg.queueDirectory() : Path.of(cfg.commandDirectory());
         Chown chown = new Chown(privileges.root());
-        Destinations dest = new Destinations(cfg, defaults, new Mbox(cfg.lock(), cfg.mailboxSizeLimit(), chown),
-                new Maildir(cfg.mailboxSizeLimit(), chown, hostname),
+        Destinations dest = new Destinations(cfg, defaults, new Mbox(cfg.lock(), cfg.mailboxSizeLimit(), chown, "5.2.0"),
+                new Maildir(cfg.mailboxSizeLimit(), chown, hostname, "5.2.0"),
                 new Pipe(privileges, cfg.commandTimeLimit(), cwd, cfg.exportEnvironment()));
         this.deliveries = new DeliverySwitch(cfg, users, new AliasMaps(cfg.aliasMaps()), resolver, dest);
     }

@@ -442,14 +442,16 @@ final class ActiveQueue {
                 Msg.info(m.id() + ": removed");
                 return;
             }
-            Path deferLog = queue.path(QueueName.DEFER, m.id());
-            List<BounceLog.Entry> delayed = new ArrayList<>();
+            // defer_append(): each deferred recipient's entry goes to the defer log through the defer
+            // service, as Postfix's agents and qmgr write it; a failure costs only the reason mailq shows
             for (Deferral d : p.deferred) {
                 QueuedMessage.Recipient r = d.recipient();
-                delayed.add(new BounceLog.Entry(r.address(), r.original(), r.offset(), r.dsnOrcpt(), r.dsnNotify(), d.dsn(), "delayed",
-                        d.diagType(), d.diagText(), d.mtaName().isEmpty() ? "" : "dns", d.mtaName(), d.reason()));
+                BounceLog.Entry e = new BounceLog.Entry(r.address(), r.original(), r.offset(), r.dsnOrcpt(), r.dsnNotify(), d.dsn(),
+                        "delayed", d.diagType(), d.diagText(), d.mtaName().isEmpty() ? "" : "dns", d.mtaName(), d.reason());
+                if (!BounceClient.append(queue.root(), BounceClient.Service.DEFER, m.id().value(), e, BounceClient.TIMEOUT)) {
+                    Msg.warn(m.id() + ": defer service failure");
+                }
             }
-            if (!delayed.isEmpty()) BounceLog.append(deferLog, delayed, false);
             long nowSec = System.currentTimeMillis() / 1000;
             long age = Math.max(0, nowSec - m.createSeconds());
             Duration lifetime = m.sender().isEmpty() ? s.bounceLifetime() : s.queueLifetime();

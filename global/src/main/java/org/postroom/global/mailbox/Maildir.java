@@ -37,6 +37,7 @@ public final class Maildir {
     public static final String FAILED = "maildir delivery failed: ";
 
     private final long sizeLimit;
+    private final String createDsn;
     private final Chown privs;
     private final String hostname;
 
@@ -45,6 +46,15 @@ public final class Maildir {
      * @param hostname the host name in file names, usually {@link #systemHostname()}
      */
     public Maildir(long sizeLimit, Chown privs, String hostname) {
+        this(sizeLimit, privs, hostname, "4.2.0");
+    }
+
+    /**
+     * @param createDsn the status of a failure to create or link the file (mbox_dsn()'s default: local(8)
+     *                  5.2.0, a bounce; virtual(8) 4.2.0)
+     */
+    public Maildir(long sizeLimit, Chown privs, String hostname, String createDsn) {
+        this.createDsn = createDsn;
         this.sizeLimit = sizeLimit;
         this.privs = privs;
         this.hostname = hostname.replace("/", "\\057").replace(":", "\\072");
@@ -77,7 +87,7 @@ public final class Maildir {
             } catch (SizeLimitedOutput.TooLarge e) {
                 return Verdict.bounce("5.2.2", FAILED + "error writing message: File too large").unix(Mbox.WRITE_ERROR);
             } catch (IOException e) {
-                return Verdict.defer("4.2.0", FAILED + "error writing message: " + Errno.text(e)).unix(Mbox.WRITE_ERROR);
+                return Verdict.failure(Errno.mboxDsn(e, "5.3.0"), FAILED + "error writing message: " + Errno.text(e)).unix(Mbox.WRITE_ERROR);
             }
             long dev = (Long) Files.getAttribute(tmp, "unix:dev");
             long ino = (Long) Files.getAttribute(tmp, "unix:ino");
@@ -85,12 +95,12 @@ public final class Maildir {
             try {
                 link(target, tmp, dir, owner);
             } catch (IOException e) {
-                return Verdict.defer("4.2.0", FAILED + "create maildir file " + target + ": " + Errno.text(e));
+                return Verdict.failure(Errno.mboxDsn(e, createDsn), FAILED + "create maildir file " + target + ": " + Errno.text(e));
             }
             return Verdict.sent("delivered to maildir");
         } catch (IOException e) {
             Path file = tmp != null ? tmp : tmpFile(dir, start);
-            return Verdict.defer("4.2.0", FAILED + "create maildir file " + file + ": " + Errno.text(e));
+            return Verdict.failure(Errno.mboxDsn(e, createDsn), FAILED + "create maildir file " + file + ": " + Errno.text(e));
         } finally {
             if (tmp != null) {
                 try {

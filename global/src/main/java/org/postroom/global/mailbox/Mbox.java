@@ -31,10 +31,17 @@ public final class Mbox {
     static final String WRITE_ERROR = "input/output error";
 
     private final long sizeLimit;
+    private final String openDsn;
     private final Chown privs;
 
     /** @param sizeLimit the largest size the file may grow to (mailbox_size_limit, virtual_mailbox_limit); 0 means none */
     public Mbox(MailboxLock.Settings lock, long sizeLimit, Chown privs) {
+        this(lock, sizeLimit, privs, "4.2.0");
+    }
+
+    /** {@code openDsn}: the status of a failure to open the file (mbox_open()'s default: local(8) 5.2.0, virtual(8) 4.2.0). */
+    public Mbox(MailboxLock.Settings lock, long sizeLimit, Chown privs, String openDsn) {
+        this.openDsn = openDsn;
         this.lock = lock;
         this.sizeLimit = sizeLimit;
         this.privs = privs;
@@ -52,7 +59,8 @@ public final class Mbox {
         try {
             ch = open(file, owner);
         } catch (IOException e) {
-            return Verdict.defer("4.2.0", failure + (e instanceof Refused ? e.getMessage() : "cannot open file: " + Errno.text(e)));
+            return e instanceof Refused ? Verdict.defer("4.2.0", failure + e.getMessage())
+                    : Verdict.failure(Errno.mboxDsn(e, openDsn), failure + "cannot open file: " + Errno.text(e));
         }
         try (ch) {
             if (!Files.isRegularFile(file)) {
@@ -71,7 +79,7 @@ public final class Mbox {
         } catch (MailboxLock.Busy e) {
             return Verdict.defer("4.2.0", failure + e.getMessage());
         } catch (IOException e) {
-            return Verdict.defer("4.2.0", failure + "error writing message: " + Errno.text(e)).unix(WRITE_ERROR);
+            return Verdict.failure(Errno.mboxDsn(e, "5.3.0"), failure + "error writing message: " + Errno.text(e)).unix(WRITE_ERROR);
         }
     }
 

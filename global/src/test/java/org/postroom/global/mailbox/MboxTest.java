@@ -104,6 +104,28 @@ class MboxTest {
     }
 
     @Test
+    void aFullFileSystemDefersWith430AndAMissingDirectoryBouncesAsLocalSays() {
+        // mbox_dsn(): ENOSPC is 4.3.0 (try again); /dev/full fails every write with it
+        Verdict full = deliver(QUICK, Path.of("/dev/full"));
+        assertEquals(Verdict.defer("4.3.0", "cannot update mailbox /dev/full for user joe. error writing message: No space left on device")
+                .unix("input/output error"), full);
+        // an open that fails with a system error gets the agent's default: local(8) 5.2.0, a bounce
+        Path nowhere = tmp.resolve("no/such/dir/mbox");
+        Verdict local = new Mbox(QUICK, 0, new Chown(false), "5.2.0").deliver(nowhere, joe, msg, "", null, QueuedMessage.NOW, "x. ", "ok");
+        assertEquals(Verdict.bounce("5.2.0", "x. cannot open file: No such file or directory"), local);
+        Verdict virtual = new Mbox(QUICK, 0, new Chown(false), "4.2.0").deliver(nowhere, joe, msg, "", null, QueuedMessage.NOW, "x. ", "ok");
+        assertEquals(Verdict.defer("4.2.0", "x. cannot open file: No such file or directory"), virtual);
+    }
+
+    @Test
+    void anErrorWithoutErrnoAlwaysTriesAgain() {
+        assertEquals("4.2.0", Errno.mboxDsn(new java.nio.channels.ClosedByInterruptException(), "5.3.0"));
+        assertEquals("5.3.0", Errno.mboxDsn(new IOException("Input/output error"), "5.3.0"));
+        assertEquals("5.2.2", Errno.mboxDsn(new IOException("Disk quota exceeded"), "5.3.0"));
+        assertEquals("4.2.0", Errno.mboxDsn(new IOException("Stale file handle"), "5.3.0"));
+    }
+
+    @Test
     void truncatesBackWhenTooLarge() throws IOException {
         Mbox small = new Mbox(new MailboxLock.Settings(true, true, 1, Duration.ofMillis(1), Duration.ofSeconds(500)), 50,
                 new Chown(false));

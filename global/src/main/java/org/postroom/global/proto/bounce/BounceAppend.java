@@ -16,7 +16,9 @@ import org.postroom.global.ipc.Attrs;
 import org.postroom.global.ipc.IpcChannel;
 import org.postroom.global.ipc.ProtocolException;
 import org.postroom.global.log.Msg;
+import org.postroom.global.queue.MailQueue;
 import org.postroom.global.queue.QueueId;
+import org.postroom.global.queue.QueueName;
 
 /**
  * The append request of bounce(8) (bounce_append_service.c): the entry is added to
@@ -29,7 +31,7 @@ public final class BounceAppend {
     private BounceAppend() {}
 
     /** Handles one append request for {@code service}; the status to answer. */
-    public static int handle(Path queueDirectory, BounceClient.Service service, Attrs request) {
+    public static int handle(MailQueue queue, BounceClient.Service service, Attrs request) {
         String id = request.optional(AttrNames.QUEUE_ID).orElse("");
         if (!QueueId.valid(id)) {
             Msg.warn("malformed request");
@@ -37,7 +39,8 @@ public final class BounceAppend {
         }
         try {
             BounceLog.Entry e = BounceClient.entry(request);
-            BounceLog.append(queueDirectory.resolve(service.serviceName()).resolve(id), List.of(e), true);
+            // the log's own place in the queue: defer/ is hashed by default (hash_queue_names), bounce/ and trace/ are not
+            BounceLog.append(queue.path(QueueName.of(service.serviceName()), new QueueId(id)), List.of(e), true);
             return BounceClient.STAT_OK;
         } catch (ProtocolException e) {
             Msg.warn(id + ": malformed request: " + e.getMessage());
@@ -56,6 +59,7 @@ public final class BounceAppend {
 
     /** Serves append requests on private/bounce, private/defer and private/trace of {@code queueDirectory}. */
     public static Listener listen(Path queueDirectory) throws IOException {
+        MailQueue queue = new MailQueue(queueDirectory, List.of("deferred", "defer"), 1); // Postfix's default hashing
         Files.createDirectories(queueDirectory.resolve("private"));
         List<ServerSocketChannel> servers = new ArrayList<>();
         for (BounceClient.Service s : BounceClient.Service.values()) {
@@ -68,7 +72,7 @@ public final class BounceAppend {
                 while (server.isOpen()) {
                     try {
                         SocketChannel c = server.accept();
-                        Thread.ofVirtual().start(() -> serve(queueDirectory, s, new IpcChannel(c)));
+                        Thread.ofVirtual().start(() -> serve(queue, s, new IpcChannel(c)));
                     } catch (IOException e) {
                         return;
                     }
@@ -86,7 +90,7 @@ public final class BounceAppend {
         };
     }
 
-    private static void serve(Path queueDirectory, BounceClient.Service service, IpcChannel ch) {
+    private static void serve(MailQueue queue, BounceClient.Service service, IpcChannel ch) {
         try (ch) {
             ch.attrWriter().attr(AttrNames.PROTOCOL, BounceClient.PROTOCOL).end();
             while (true) {
@@ -98,7 +102,7 @@ public final class BounceAppend {
                 }
                 Optional<String> n = r.optional(BounceClient.NREQUEST);
                 int status = n.isPresent() && n.get().equals(Integer.toString(BounceClient.CMD_APPEND))
-                        ? handle(queueDirectory, service, r) : BounceClient.STAT_FAIL;
+                        ? handle(queue, service, r) : BounceClient.STAT_FAIL;
                 ch.attrWriter().attr(AttrNames.STATUS, status).end();
             }
         } catch (IOException e) {
