@@ -3,32 +3,47 @@ package org.postroom.master;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.postroom.global.config.MasterEntry;
+import org.postroom.global.ipc.Listeners;
 import org.postroom.global.log.Msg;
 
 /**
- * One master.cf service and the JVM that runs it (master_spawn.c, master_avail.c). A thread keeps the
- * child running: it spawns it, waits for it, logs an abnormal exit, and respawns it at once -- or after
- * service_throttle_time when the child died before it said "ready" (bad command startup).
+ * One master.cf service and the JVM that runs it (master_spawn.c, master_avail.c). master holds the
+ * service's listening socket; a thread watches it and spawns the child when a client is waiting (qmgr and
+ * pickup, with their wake-up timers, at once), hands it the socket as its standard input, waits for it,
+ * and logs an abnormal exit. A child that exits 0 after "ready" went idle (max_idle): the socket is watched
+ * again. One that died before it said "ready" is a bad command startup: the next start waits
+ * service_throttle_time. A service whose socket master cannot hold (an inet service with several
+ * addresses) binds its own, and is kept running from the start, respawned at once when it exits.
  */
 final class ChildProcess {
     private final Spawner spawner;
     private final Duration throttle;
+    /** The listening socket master holds for the service (null: the child binds its own and always runs). */
+    private final ServerSocketChannel listener;
+    private final int listenFd;
     private volatile MasterEntry entry;
     private volatile Process process;
     private volatile boolean stopping;
     private volatile boolean restarting;
     private volatile boolean everUsed;
+    private volatile Selector waiting;
     private Thread keeper;
 
-    ChildProcess(MasterEntry entry, Spawner spawner, Duration throttle) {
+    ChildProcess(MasterEntry entry, Spawner spawner, Duration throttle, ServerSocketChannel listener) {
         this.entry = entry;
         this.spawner = spawner;
         this.throttle = throttle;
+        int fd = listener == null ? -1 : Listeners.fd(listener);
+        this.listener = fd < 0 ? null : listener;
+        this.listenFd = fd;
     }
 
     MasterEntry entry() {
@@ -39,17 +54,33 @@ final class ChildProcess {
         return everUsed;
     }
 
+    /** True when the child is started only when a client arrives (master holds its socket). */
+    boolean onDemand() {
+        return listener != null;
+    }
+
     synchronized void start() {
         keeper = Thread.ofPlatform().name("keep-" + entry.service()).start(this::keep);
     }
 
+    /**
+     * A service with a wake-up timer that is not conditional ('?') starts with master and after any exit, as
+     * Postfix's master wakes it at once (master_wakeup.c: the first timer fires with no delay): qmgr and pickup.
+     * Every other service with a master-held socket starts when its first client is waiting.
+     */
+    private static boolean startsAtOnce(MasterEntry e) {
+        return e.wakeup() > 0 && !e.wakeupIfUsed();
+    }
+
     private void keep() {
+        boolean now = listener == null || startsAtOnce(entry);
         while (!stopping) {
+            if (!now && !awaitClient()) return;
             MasterEntry e = entry;
-            List<String> cmd = spawner.command(e);
+            List<String> cmd = spawner.command(e, listener == null);
             Process p;
             try {
-                p = spawner.start(cmd);
+                p = spawner.start(cmd, listenFd);
             } catch (IOException ex) {
                 Msg.fatal("master_spawn: exec " + cmd.get(spawner.commandIndex(cmd)) + ": " + ex.getMessage());
                 Msg.warn(spawner.program(e) + ": bad command startup -- throttling");
@@ -66,16 +97,57 @@ final class ChildProcess {
                 return;
             }
             if (stopping) return;
+            now = listener == null || startsAtOnce(entry);
             if (restarting) {
                 restarting = false;
                 continue;
             }
+            // a child that said "ready" and exits 0 left on its own (max_idle): the next client starts another
+            if (ready && status == 0 && listener != null) continue;
             if (status > 128) Msg.warn("process " + spawner.program(e) + " pid " + p.pid() + " killed by signal " + (status - 128));
             else Msg.warn("process " + spawner.program(e) + " pid " + p.pid() + " exit status " + status);
             if (!ready) {
                 Msg.warn(spawner.program(e) + ": bad command startup -- throttling");
                 if (!sleep(throttle)) return;
             }
+        }
+    }
+
+    /**
+     * Waits until a client is waiting on the service's socket (master_avail.c: the listen socket is
+     * watched only while no child serves it); false when master stops meanwhile. The socket is in
+     * blocking mode again when this returns, as the child expects it.
+     */
+    private boolean awaitClient() {
+        try (Selector sel = Selector.open()) {
+            listener.configureBlocking(false);
+            SelectionKey k = listener.register(sel, SelectionKey.OP_ACCEPT);
+            waiting = sel;
+            try {
+                while (!stopping && sel.select(1000) == 0) {
+                    // wait
+                }
+            } finally {
+                waiting = null;
+                k.cancel();
+                sel.selectNow();
+                listener.configureBlocking(true);
+            }
+            return !stopping;
+        } catch (IOException e) {
+            Msg.warn("master: watch " + entry.service() + " socket: " + e.getMessage());
+            return sleep(throttle);
+        }
+    }
+
+    /** Closes master's listening socket (the service was removed from master.cf); a Unix socket's file goes too. */
+    void closeListener(java.nio.file.Path unixSocket) {
+        if (listener == null) return;
+        try {
+            listener.close();
+            if (unixSocket != null) java.nio.file.Files.deleteIfExists(unixSocket);
+        } catch (IOException e) {
+            Msg.warn("master: close " + entry.service() + " socket: " + e.getMessage());
         }
     }
 
@@ -131,6 +203,8 @@ final class ChildProcess {
     /** Sends SIGTERM; the caller waits with {@link #awaitExit}. */
     void stop() {
         stopping = true;
+        Selector sel = waiting;
+        if (sel != null) sel.wakeup();
         Process p = process;
         if (p != null) p.destroy();
         if (keeper != null) keeper.interrupt();

@@ -2,6 +2,7 @@ package org.postroom.master;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.postroom.global.config.MasterCf;
 import org.postroom.global.config.MasterEntry;
 import org.postroom.global.config.Param;
 import org.postroom.global.config.Params;
+import org.postroom.global.ipc.Listeners;
 import org.postroom.global.ipc.Trigger;
 import org.postroom.global.log.Msg;
 import org.postroom.util.Passwd;
@@ -32,10 +34,13 @@ import sun.misc.Signal;
  *     master [-c config_dir] [-v] [-t]
  * DESCRIPTION
  *     Reads main.cf and master.cf, creates the queue tree, takes the lock on
- *     $queue_directory/pid/master.pid and starts every master.cf service as its own JVM from
- *     $daemon_directory/COMMAND, passing the generic daemon options. A child that exits is restarted
- *     at once; one that exits before announcing readiness is a bad command startup and is retried
- *     after service_throttle_time. Services with a wakeup time get a "W" trigger on their socket
+ *     $queue_directory/pid/master.pid and binds every service's listening socket (inet ports, and the
+ *     Unix sockets under private/ and public/). A service runs as its own JVM from
+ *     $daemon_directory/COMMAND, with the generic daemon options and its socket as standard input; it is
+ *     started when its first client arrives (qmgr and pickup, which have wake-up timers, at once) and
+ *     exits after max_idle without clients; the next client starts it again. A child that exits
+ *     abnormally is logged and started again by the next client; one that exits before announcing
+ *     readiness is a bad command startup and is retried after service_throttle_time. Services with a wakeup time get a "W" trigger on their socket
  *     every so many seconds. SIGHUP (postfix reload) rereads both files: removed services stop, new
  *     ones start, and the others are restarted with the new settings. SIGTERM (postfix stop) stops
  *     every child and exits. master runs in the foreground; postfix(1) puts it in the background.
@@ -49,12 +54,12 @@ import sun.misc.Signal;
  *     A configuration error is one line naming file, line and parameter, and exit status 1.
  * BUGS
  *     Each service is one JVM serving all its clients on virtual threads; maxproc limits concurrent
- *     clients, not processes, and max_idle/max_use do not retire it. Children bind their own
- *     listening sockets, so a service is unreachable for the moment of a restart (clients of internal
- *     services retry for 10 seconds). chroot=y, unix-dgram, fifo and pass services are refused.
+ *     clients, not processes, and max_use does not retire it. An inet service with several addresses
+ *     binds its own sockets and runs from the start. chroot=y, unix-dgram, fifo and pass services are
+ *     refused.
  * CONFIGURATION PARAMETERS
  *     config_directory, queue_directory, daemon_directory, mail_owner (postfix),
- *     default_process_limit (100), service_throttle_time (60s), mail_version, maillog_file
+ *     default_process_limit (100), service_throttle_time (60s), inet_interfaces, mail_version, maillog_file
  * SEE ALSO
  *     postfix(1), master.cf(5), qmgr(8), pickup(8)
  */
@@ -132,7 +137,16 @@ public final class Master {
         Signal.handle(new Signal("TERM"), s -> Thread.ofPlatform().start(() -> terminate(15)));
         Signal.handle(new Signal("INT"), s -> Thread.ofPlatform().start(() -> terminate(2)));
         synchronized (this) {
-            for (MasterEntry e : entries) startChild(e);
+            try {
+                for (MasterEntry e : entries) startChild(e, true);
+            } catch (MasterFatal ex) {
+                Msg.fatal(ex.getMessage());
+                System.err.println("master: fatal: " + ex.getMessage());
+                for (ChildProcess c : children.values()) c.stop();
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                for (ChildProcess c : children.values()) c.awaitExit(deadline);
+                Runtime.getRuntime().halt(1);
+            }
             scheduleWakeups();
         }
         try {
@@ -166,10 +180,46 @@ public final class Master {
         return new int[] {e.uid(), e.gid()};
     }
 
-    private void startChild(MasterEntry e) {
-        ChildProcess c = new ChildProcess(e, spawner, cfg.get(Params.SERVICE_THROTTLE_TIME));
+    /**
+     * Binds the service's socket (master_listen.c) and starts its keeper. A socket that cannot be bound is
+     * fatal at start-up, as in Postfix; after a reload the service is left out with an error instead. An inet
+     * service with several addresses binds its own sockets (one inherited channel per child).
+     */
+    private void startChild(MasterEntry e, boolean atStartUp) {
+        ServerSocketChannel listener = null;
+        List<ServerSocketChannel> bound;
+        try {
+            bound = Listeners.bind(e.type().word, e.service(), !e.privateSocket(), queueDir, cfg.get(Params.INET_INTERFACES));
+        } catch (IOException | IllegalArgumentException ex) {
+            if (atStartUp) throw new MasterFatal(ex.getMessage());
+            Msg.error(ex.getMessage() + " -- service " + e.service() + " not started");
+            return;
+        }
+        if (bound.size() == 1 && Listeners.fd(bound.getFirst()) >= 0) {
+            listener = bound.getFirst();
+        } else {
+            for (ServerSocketChannel s : bound) {
+                try {
+                    s.close();
+                } catch (IOException ex) {
+                    // the child binds them itself
+                }
+            }
+        }
+        ChildProcess c = new ChildProcess(e, spawner, cfg.get(Params.SERVICE_THROTTLE_TIME), listener);
         children.put(e.key(), c);
         c.start();
+    }
+
+    /** A listening socket that cannot be had at start-up: master exits with "fatal: bind ...". */
+    static final class MasterFatal extends RuntimeException {
+        MasterFatal(String message) {
+            super(message);
+        }
+    }
+
+    private Path unixSocket(MasterEntry e) {
+        return e.type() == MasterEntry.ServiceType.UNIX ? Listeners.unixPath(e.service(), !e.privateSocket(), queueDir) : null;
     }
 
     private synchronized void reload() {
@@ -192,12 +242,13 @@ public final class Master {
             if (!wanted.containsKey(c.getKey())) {
                 c.getValue().stop();
                 c.getValue().awaitExit(System.nanoTime() + Duration.ofSeconds(5).toNanos());
+                c.getValue().closeListener(unixSocket(c.getValue().entry()));
                 it.remove();
             }
         }
         for (MasterEntry e : entries) {
             ChildProcess c = children.get(e.key());
-            if (c == null) startChild(e);
+            if (c == null) startChild(e, false);
             else c.restart(e);
         }
         scheduleWakeups();

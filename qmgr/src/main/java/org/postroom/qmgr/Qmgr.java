@@ -98,7 +98,7 @@ public final class Qmgr implements TriggerService {
             Params.LOCAL_DESTINATION_RECIPIENT_LIMIT, Params.TRANSPORT_RETRY_TIME, Params.RECIPIENT_DELIMITER,
             Params.INITIAL_DESTINATION_CONCURRENCY, Params.DEFAULT_DESTINATION_CONCURRENCY_POSITIVE_FEEDBACK,
             Params.DEFAULT_DESTINATION_CONCURRENCY_NEGATIVE_FEEDBACK, Params.DEFAULT_DESTINATION_CONCURRENCY_FAILED_COHORT_LIMIT,
-            Params.DEFAULT_DESTINATION_RATE_DELAY), Set.of(Requirement.SOLITARY));
+            Params.DEFAULT_DESTINATION_RATE_DELAY), Set.of(Requirement.SOLITARY, Requirement.NO_IDLE_LIMIT));
 
     public static void main(String[] args) {
         ServiceMain.run(args, SPEC, Qmgr::new);

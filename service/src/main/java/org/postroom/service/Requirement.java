@@ -7,5 +7,7 @@ public enum Requirement {
     /** maxproc must be 0 (cleanup). */
     UNLIMITED,
     /** may run as root: the delivery agents that act as other users (local, virtual). */
-    PRIVILEGED
+    PRIVILEGED,
+    /** never exits for max_idle (qmgr: var_idle_limit = 0, as Postfix's qmgr sets it). */
+    NO_IDLE_LIMIT
 }

@@ -2,23 +2,18 @@ package org.postroom.service;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.StandardSocketOptions;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -28,6 +23,7 @@ import org.postroom.global.config.Params;
 import org.postroom.global.ipc.AttrNames;
 import org.postroom.global.ipc.Attrs;
 import org.postroom.global.ipc.IpcChannel;
+import org.postroom.global.ipc.Listeners;
 import org.postroom.global.ipc.ProtocolException;
 import org.postroom.global.log.Msg;
 import org.postroom.util.Posix;
@@ -42,8 +38,12 @@ import org.postroom.util.Posix;
  * per client and maxproc as a concurrency limit, trigger coalescing, and the single catch ladder that maps
  * error kinds to log levels.
  *
- * Unlike Postfix, one JVM serves all clients of a service, so max_idle and max_use do not retire it:
- * a JVM is too costly to restart per 100 clients. A service exits when master goes away.
+ * The listening socket is master's, handed over as standard input ({@link System#inheritedChannel()}); a
+ * service started without one (by hand, or an inet service with several addresses) binds its own. With
+ * master's socket a service exits after max_idle without clients, as Postfix's do (not qmgr:
+ * {@link Requirement#NO_IDLE_LIMIT}); master starts it again for the next client. Unlike Postfix, one JVM
+ * serves all clients of a service, so max_use does not retire it: a JVM is too costly to restart per 100
+ * clients. A service exits when master goes away.
  */
 public final class ServiceMain {
     private ServiceMain() {}
@@ -111,7 +111,13 @@ public final class ServiceMain {
         Stress stress = new Stress(type.equals("inet") && maxproc > 1, System::nanoTime);
         ServiceContext ctx = new ServiceContext(cfg, name, type, maxproc, publicSocket, stress);
         Service service = factory.apply(ctx);
-        List<ServerSocketChannel> listeners = listen(ctx);
+        // master's socket, handed over as standard input (System.inheritedChannel()), or our own
+        List<ServerSocketChannel> listeners;
+        boolean handedOver = System.inheritedChannel() instanceof ServerSocketChannel;
+        listeners = handedOver ? List.of((ServerSocketChannel) System.inheritedChannel()) : listen(ctx);
+        // max_idle: a service master starts on demand exits after that long without a client (not qmgr)
+        long idleLimit = handedOver && !spec.requirements().contains(Requirement.NO_IDLE_LIMIT)
+                ? cfg.get(Params.MAX_IDLE).toNanos() : 0;
         Msg.debug("service " + name + " listening");
         System.out.println("ready"); // master(8) counts a child that never says this as a bad command startup
         System.out.flush();
@@ -120,7 +126,10 @@ public final class ServiceMain {
         if (service instanceof TriggerService t) dispatcher.startTriggers(t);
         List<Thread> acceptors = new ArrayList<>();
         for (ServerSocketChannel l : listeners) {
-            Thread th = Thread.ofPlatform().name("accept-" + name).start(() -> dispatcher.acceptLoop(l, serviceType.equals("inet")));
+            Thread th = Thread.ofPlatform().name("accept-" + name).start(() -> {
+                if (idleLimit > 0) dispatcher.acceptUntilIdle(l, serviceType.equals("inet"), idleLimit);
+                else dispatcher.acceptLoop(l, serviceType.equals("inet"));
+            });
             acceptors.add(th);
         }
         for (Thread th : acceptors) {
@@ -155,42 +164,17 @@ public final class ServiceMain {
         }));
     }
 
+    /** The service's sockets, bound here (a service started without master's socket, or with several addresses). */
     private static List<ServerSocketChannel> listen(ServiceContext ctx) throws IOException {
-        List<ServerSocketChannel> out = new ArrayList<>();
-        if (ctx.serviceType().equals("inet")) {
-            String svc = ctx.serviceName();
-            String host = null;
-            String port = svc;
-            int colon = svc.lastIndexOf(':');
-            if (colon >= 0) {
-                host = svc.substring(0, colon);
-                port = svc.substring(colon + 1);
-                if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
-            }
-            int p = knownPort(port);
-            Set<InetAddress> addrs = new LinkedHashSet<>();
-            if (host != null && !host.isEmpty()) {
-                addrs.add(InetAddress.getByName(host));
-            } else {
-                for (String i : ctx.config().get(Params.INET_INTERFACES)) {
-                    if (i.equals("all")) addrs.add(InetAddress.getByName("0.0.0.0"));
-                    else if (i.equals("loopback-only")) addrs.add(InetAddress.getLoopbackAddress());
-                    else addrs.add(InetAddress.getByName(i.replace("[", "").replace("]", "")));
-                }
-            }
-            for (InetAddress a : addrs) {
-                ServerSocketChannel s = ServerSocketChannel.open();
-                s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                s.bind(new InetSocketAddress(a, p), 1024);
-                out.add(s);
-            }
-        } else {
-            Path socket = ctx.queueDirectory().resolve(
-                    (ctx.publicSocket() ? "public/" : "private/") + ctx.serviceName());
-            Files.deleteIfExists(socket);
-            ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            s.bind(UnixDomainSocketAddress.of(socket), 1024);
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));
+        List<ServerSocketChannel> out;
+        try {
+            out = Listeners.bind(ctx.serviceType(), ctx.serviceName(), ctx.publicSocket(), ctx.queueDirectory(),
+                    ctx.config().get(Params.INET_INTERFACES));
+        } catch (IllegalArgumentException e) {
+            throw new FatalException(e.getMessage());
+        }
+        if (!ctx.serviceType().equals("inet")) {
+            Path socket = Listeners.unixPath(ctx.serviceName(), ctx.publicSocket(), ctx.queueDirectory());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     Files.deleteIfExists(socket);
@@ -198,26 +182,17 @@ public final class ServiceMain {
                     // best effort
                 }
             }));
-            out.add(s);
         }
         return out;
     }
 
     /** Symbolic ports through known_tcp_ports first (smtp=25, submission=587, smtps=submissions=465). */
     static int knownPort(String port) {
-        return switch (port) {
-            case "smtp" -> 25;
-            case "submission" -> 587;
-            case "smtps", "submissions" -> 465;
-            case "lmtp" -> 24;
-            default -> {
-                try {
-                    yield Integer.parseInt(port);
-                } catch (NumberFormatException e) {
-                    throw new FatalException("unknown service port: " + port);
-                }
-            }
-        };
+        try {
+            return Listeners.knownPort(port);
+        } catch (IllegalArgumentException e) {
+            throw new FatalException(e.getMessage());
+        }
     }
 
     /** Accepts clients and runs each on a virtual thread; the one catch ladder lives here. */
@@ -258,6 +233,61 @@ public final class ServiceMain {
             Msg.warn("see https://www.postfix.org/STRESS_README.html for examples of stress-adapting configuration settings");
         }
 
+        /** Clients being served, and when the last one came or went (System.nanoTime()). */
+        private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile long lastActivity = System.nanoTime();
+
+        /**
+         * As {@link #acceptLoop}, but the service exits (status 0) once no client has been served for
+         * {@code idleLimit} nanoseconds (single_server.c: "idle timeout -- exiting"). The same thread accepts
+         * and decides to exit, so no client it accepted is dropped; one that connects later waits in the
+         * socket's queue, and master starts the next child for it.
+         */
+        void acceptUntilIdle(ServerSocketChannel listener, boolean inet, long idleLimit) {
+            try (Selector sel = Selector.open()) {
+                listener.configureBlocking(false);
+                listener.register(sel, SelectionKey.OP_ACCEPT);
+                while (true) {
+                    if (limit != null) limit.acquire();
+                    SocketChannel ch = null;
+                    while (ch == null) {
+                        if (active.get() == 0 && System.nanoTime() - lastActivity >= idleLimit) {
+                            Msg.debug("idle timeout -- exiting");
+                            System.exit(0);
+                        }
+                        sel.select(1000);
+                        sel.selectedKeys().clear();
+                        ch = listener.accept();
+                    }
+                    ch.configureBlocking(true);
+                    if (limit != null && limit.availablePermits() == 0) lastSlotTaken();
+                    serve(ch, inet);
+                }
+            } catch (ClosedChannelException e) {
+                // closed: the service is going away
+            } catch (IOException e) {
+                Msg.fatal("accept: " + e.getMessage());
+                Runtime.getRuntime().halt(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Serves one accepted client on its own virtual thread. */
+        private void serve(SocketChannel client, boolean inet) {
+            active.incrementAndGet();
+            lastActivity = System.nanoTime();
+            Thread.ofVirtual().name(service.getClass().getSimpleName() + "#" + serial.incrementAndGet()).start(() -> {
+                try {
+                    handle(client, inet);
+                } finally {
+                    lastActivity = System.nanoTime();
+                    active.decrementAndGet();
+                    if (limit != null) limit.release();
+                }
+            });
+        }
+
         void acceptLoop(ServerSocketChannel listener, boolean inet) {
             while (true) {
                 SocketChannel ch;
@@ -274,14 +304,7 @@ public final class ServiceMain {
                 } catch (InterruptedException e) {
                     return;
                 }
-                SocketChannel client = ch;
-                Thread.ofVirtual().name(service.getClass().getSimpleName() + "#" + serial.incrementAndGet()).start(() -> {
-                    try {
-                        handle(client, inet);
-                    } finally {
-                        if (limit != null) limit.release();
-                    }
-                });
+                serve(ch, inet);
             }
         }
 

@@ -6,7 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The few POSIX calls the JDK does not offer, through the FFM API: uid queries and kill(2).
+ * The few POSIX calls the JDK does not offer, through the FFM API: uid queries, kill(2), dup(2)/dup2(2).
  * Everything else (chown, modes, inode numbers) goes through java.nio's "unix:" attributes.
  */
 public final class Posix {
@@ -27,6 +27,10 @@ public final class Posix {
     private static final MethodHandle SIGNAL = handle("signal",
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
 
+    private static final MethodHandle DUP = handle("dup", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle DUP2 = handle("dup2",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
     private static MethodHandle handle(String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd);
     }
@@ -46,6 +50,16 @@ public final class Posix {
     /** kill(2); returns true when the signal was sent. */
     public static boolean kill(long pid, int signal) {
         try { return (int) KILL.invokeExact((int) pid, signal) == 0; } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    /** dup(2): a new descriptor for {@code fd}, or -1. */
+    public static int dup(int fd) {
+        try { return (int) DUP.invokeExact(fd); } catch (Throwable t) { throw new IllegalStateException(t); }
+    }
+
+    /** dup2(2): makes {@code to} a copy of {@code from}; true on success. */
+    public static boolean dup2(int from, int to) {
+        try { return (int) DUP2.invokeExact(from, to) == to; } catch (Throwable t) { throw new IllegalStateException(t); }
     }
 
     /** umask(2); returns the previous mask. */

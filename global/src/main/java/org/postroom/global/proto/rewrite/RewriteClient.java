@@ -9,12 +9,27 @@ import org.postroom.global.ipc.IpcChannel;
 
 /**
  * Client for trivial-rewrite's rewrite and resolve requests (rewrite_clnt.c, resolve_clnt.c) over
- * private/rewrite. One connection is kept and reopened after an error; calls are serialised.
+ * private/rewrite. One connection is kept and reopened after an error; calls are serialised. As
+ * clnt_stream.c does, the connection is closed after {@link #IDLE} without a request and after {@link #TTL}
+ * in all, so that trivial-rewrite can go idle and exit (max_idle) and a restarted one is used.
  */
 public final class RewriteClient implements AutoCloseable {
+    /** ipc_idle and ipc_ttl, Postfix's defaults. */
+    public static final Duration IDLE = Duration.ofSeconds(5);
+    public static final Duration TTL = Duration.ofSeconds(1000);
+    private static final java.util.concurrent.ScheduledExecutorService TIMER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "rewrite-client-idle");
+                t.setDaemon(true);
+                return t;
+            });
+
     private final Path socket;
     private final Duration timeout;
     private IpcChannel ch;
+    private long openedAt;
+    private long lastUse;
+    private java.util.concurrent.ScheduledFuture<?> idleClose;
 
     public RewriteClient(Path queueDirectory, Duration timeout) {
         this.socket = queueDirectory.resolve("private/rewrite");
@@ -39,13 +54,21 @@ public final class RewriteClient implements AutoCloseable {
     private Attrs call(Attrs request) throws IOException {
         for (int attempt = 0; ; attempt++) {
             try {
+                if (ch != null && System.nanoTime() - openedAt > TTL.toNanos()) closeQuietly();
                 if (ch == null) {
                     ch = IpcChannel.connect(socket, Duration.ofSeconds(10));
+                    openedAt = System.nanoTime();
                     ch.attrReader().read().expect(AttrNames.PROTOCOL, AttrNames.PROTO_REWRITE);
                 }
                 ch.deadline(timeout);
                 ch.attrWriter().write(request);
-                return ch.attrReader().read();
+                Attrs reply = ch.attrReader().read();
+                lastUse = System.nanoTime();
+                if (idleClose == null || idleClose.isDone()) {
+                    idleClose = TIMER.scheduleWithFixedDelay(this::closeIfIdle, IDLE.toMillis(), IDLE.toMillis() / 5,
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+                return reply;
             } catch (IOException e) {
                 closeQuietly();
                 if (attempt >= 1) throw e;
@@ -53,7 +76,17 @@ public final class RewriteClient implements AutoCloseable {
         }
     }
 
+    /** The timer's check: closes a connection unused for {@link #IDLE}. */
+    private synchronized void closeIfIdle() {
+        if (ch != null && System.nanoTime() - lastUse < IDLE.toNanos()) return;
+        closeQuietly();
+    }
+
     private void closeQuietly() {
+        if (idleClose != null) {
+            idleClose.cancel(false);
+            idleClose = null;
+        }
         if (ch != null) {
             try {
                 ch.close();
