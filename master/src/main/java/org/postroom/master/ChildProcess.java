@@ -20,7 +20,7 @@ import org.postroom.global.log.Msg;
  * pickup, with their wake-up timers, at once), hands it the socket as its standard input, waits for it,
  * and logs an abnormal exit. A child that exits 0 after "ready" went idle (max_idle): the socket is watched
  * again. One that died before it said "ready" is a bad command startup: the next start waits
- * service_throttle_time. A service whose socket master cannot hold (an inet service with several
+ * service_throttle_time, and meanwhile its clients are turned away at once (accepted and closed). A service whose socket master cannot hold (an inet service with several
  * addresses) binds its own, and is kept running from the start, respawned at once when it exits.
  */
 final class ChildProcess {
@@ -108,8 +108,39 @@ final class ChildProcess {
             else Msg.warn("process " + spawner.program(e) + " pid " + p.pid() + " exit status " + status);
             if (!ready) {
                 Msg.warn(spawner.program(e) + ": bad command startup -- throttling");
-                if (!sleep(throttle)) return;
+                if (!(listener == null ? sleep(throttle) : refuseClients(throttle))) return;
             }
+        }
+    }
+
+    /**
+     * The throttle of a service that cannot start, with master's socket: clients waiting on it, and those that
+     * come meanwhile, are accepted and closed at once, so that they fail now (a delivery agent defers, smtpd
+     * answers 451) rather than wait out their timeouts for a service that is not there; false when master
+     * stops meanwhile.
+     */
+    private boolean refuseClients(Duration d) {
+        long until = System.nanoTime() + d.toNanos();
+        try (Selector sel = Selector.open()) {
+            listener.configureBlocking(false);
+            SelectionKey k = listener.register(sel, SelectionKey.OP_ACCEPT);
+            waiting = sel;
+            try {
+                while (!stopping && System.nanoTime() < until) {
+                    sel.select(Math.max(1, Math.min(1000, (until - System.nanoTime()) / 1_000_000)));
+                    sel.selectedKeys().clear();
+                    for (java.nio.channels.SocketChannel c; (c = listener.accept()) != null; ) c.close();
+                }
+            } finally {
+                waiting = null;
+                k.cancel();
+                sel.selectNow();
+                listener.configureBlocking(true);
+            }
+            return !stopping;
+        } catch (IOException e) {
+            Msg.warn("master: watch " + entry.service() + " socket: " + e.getMessage());
+            return sleep(d);
         }
     }
 
