@@ -15,8 +15,8 @@ pss_kb() { # pss_kb CONFIG_DIR: the summed PSS of the processes whose environmen
     local total=0 pid
     for pid in $(ls /proc | grep -E '^[0-9]+$'); do
         [ -r /proc/$pid/smaps_rollup ] || continue
-        if tr '\0' '\n' < /proc/$pid/environ 2>/dev/null | grep -qx "MAIL_CONFIG=$1" \
-                || tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null | grep -q -- "-c $1\( \|$\)\|config_directory=$1\|$1/"; then
+        if tr '\0' '\n' 2>/dev/null < /proc/$pid/environ | grep -qx "MAIL_CONFIG=$1" \
+                || tr '\0' ' ' 2>/dev/null < /proc/$pid/cmdline | grep -q -- "-c $1\( \|$\)\|config_directory=$1\|$1/"; then
             total=$(( total + $(awk '/^Pss:/{print $2}' /proc/$pid/smaps_rollup 2>/dev/null || echo 0) ))
         fi
     done
@@ -25,8 +25,9 @@ pss_kb() { # pss_kb CONFIG_DIR: the summed PSS of the processes whose environmen
 procs() { # the program names of an instance's processes
     local pid out=
     for pid in $(ls /proc | grep -E '^[0-9]+$'); do
-        if tr '\0' '\n' < /proc/$pid/environ 2>/dev/null | grep -qx "MAIL_CONFIG=$1"; then
-            out="$out $(tr '\0' ' ' < /proc/$pid/cmdline | awk '{print $1}' | sed 's,.*/,,')"
+        if tr '\0' '\n' 2>/dev/null < /proc/$pid/environ | grep -qx "MAIL_CONFIG=$1" \
+                || tr '\0' ' ' 2>/dev/null < /proc/$pid/cmdline | grep -q -- "-c $1\( \|$\)\|config_directory=$1\|$1/"; then
+            out="$out $(tr '\0' ' ' 2>/dev/null < /proc/$pid/cmdline | awk '{print $1}' | sed 's,.*/,,')"
         fi
     done
     echo "$out" | tr ' ' '\n' | grep -v '^$' | sort | tr '\n' ' '
