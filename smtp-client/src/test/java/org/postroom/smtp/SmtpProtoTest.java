@@ -115,7 +115,7 @@ class SmtpProtoTest {
         }
     }
 
-    private static String serve(ServerSocket ss, Function<String, String> script) {
+    static String serve(ServerSocket ss, Function<String, String> script) {
         StringBuilder seen = new StringBuilder();
         try (Socket c = ss.accept()) {
             InputStream in = c.getInputStream();
@@ -143,7 +143,7 @@ class SmtpProtoTest {
         return seen.toString();
     }
 
-    private static String normal(String line) {
+    static String normal(String line) {
         if (line.isEmpty()) return "220 mx.example.net ESMTP\r\n";
         if (line.startsWith("EHLO")) return "250-mx.example.net\r\n250-SIZE 1000000\r\n250 8BITMIME\r\n";
         if (line.startsWith("DATA")) return "354 go ahead\r\n";
