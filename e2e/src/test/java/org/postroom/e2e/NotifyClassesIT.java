@@ -59,17 +59,9 @@ class NotifyClassesIT {
         return replies;
     }
 
-    /** The notices in a Maildir. */
+    /** The smtpd notices in a Maildir. */
     private static List<Path> notices(Path maildir) {
-        List<Path> out = new ArrayList<>();
-        for (Path p : MailSystem.maildir(maildir)) {
-            try {
-                if (Files.readAllLines(p, StandardCharsets.UTF_8).contains(SUBJECT)) out.add(p);
-            } catch (IOException e) {
-                // being written
-            }
-        }
-        return out;
+        return withLine(maildir, SUBJECT);
     }
 
     private static boolean queueEmpty(MailSystem m) {
@@ -96,17 +88,8 @@ class NotifyClassesIT {
     void transcriptOfAMisbehavingClientAsPostfixSendsIt() throws Exception {
         assumeTrue(MailSystem.isRoot() && PostfixServer.available(), "needs root and Debian's postfix");
         Path work = Files.createTempDirectory("notify-compare");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path pfMail = Files.createDirectories(work.resolve("pf/mail"));
-        Files.setPosixFilePermissions(pfMail, PosixFilePermissions.fromString("rwxrwxrwx"));
-        try (PostfixServer pf = PostfixServer.start(MailSystem.freePort(), "smtpd_client_restrictions =\n"
-                + "smtpd_forbid_unauth_pipelining = yes\nalias_maps = hash:" + work.resolve("pf/aliases") + "\n"
-                + "alias_database = hash:" + work.resolve("pf/aliases") + "\n" + MAIN_CF);
-             MailSystem pr = MailSystem.create(MAIN_CF)) {
-            Files.writeString(work.resolve("pf/aliases"), "postmaster: " + pfMail + "/\n");
-            MailSystem.Result r = MailSystem.run(List.of("/usr/sbin/postalias", "-c", pf.root().resolve("etc").toString(),
-                    "hash:" + work.resolve("pf/aliases")), null, Map.of(), Duration.ofSeconds(30));
-            assertEquals(0, r.status(), r.stderr());
+        Path pfMail = work.resolve("pf/mail");
+        try (PostfixServer pf = postfix(work, MAIN_CF); MailSystem pr = MailSystem.create(MAIN_CF)) {
             pr.start();
 
             List<String> postfixReplies = misbehave(pf.port());
@@ -122,15 +105,7 @@ class NotifyClassesIT {
             } catch (AssertionError e) {
                 throw new AssertionError(e.getMessage() + "\nPostfix log:\n" + pf.log() + "\nPostroom log:\n" + pr.log(), e);
             }
-            Path postfix = notices(pfMail).getFirst();
-            Path postroom = notices(prMail).getFirst();
-            Path keep = Files.createDirectories(Path.of("target", "notify-compare"));
-            Files.copy(postfix, keep.resolve("smtpd-transcript.postfix.eml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(postroom, keep.resolve("smtpd-transcript.postroom.eml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            List<String> a = masked(postfix);
-            List<String> b = masked(postroom);
-            assertEquals(String.join("\n", a), String.join("\n", b), "the notices differ (- Postfix, + Postroom):\n"
-                    + BounceCompareIT.diff(a, b));
+            List<String> b = assertSame(notices(pfMail).getFirst(), notices(prMail).getFirst(), "smtpd-transcript");
             // what the notice holds, beyond being the same as Postfix's
             assertTrue(b.contains("From: Mail Delivery System <MAILER-DAEMON@mail.example.com>"), String.join("\n", b));
             assertTrue(b.contains(" In:  FOO") && b.contains(" Out: 454 4.7.1 <x@far.example>: Relay access denied")
@@ -139,6 +114,91 @@ class NotifyClassesIT {
         } finally {
             MailSystem.run(List.of("rm", "-rf", work.toString()), null, Map.of(), Duration.ofSeconds(30));
         }
+    }
+
+    /**
+     * A private Postfix whose postmaster and root (the sender of the tests' mail) get their mail in
+     * work/pf/mail/ (a Maildir), with {@code mainCf} and smtpd_forbid_unauth_pipelining = yes.
+     */
+    private static PostfixServer postfix(Path work, String mainCf) throws IOException {
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path mail = Files.createDirectories(work.resolve("pf/mail"));
+        Files.setPosixFilePermissions(mail, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path aliases = work.resolve("pf/aliases");
+        PostfixServer pf = PostfixServer.start(MailSystem.freePort(), "smtpd_client_restrictions =\n"
+                + "smtpd_forbid_unauth_pipelining = yes\nalias_maps = hash:" + aliases + "\nalias_database = hash:" + aliases + "\n" + mainCf);
+        try {
+            Files.writeString(aliases, "postmaster: " + mail + "/\n" + USER + ": " + mail + "/\n");
+            MailSystem.Result r = MailSystem.run(List.of("/usr/sbin/postalias", "-c", pf.root().resolve("etc").toString(),
+                    "hash:" + aliases), null, Map.of(), Duration.ofSeconds(30));
+            assertEquals(0, r.status(), r.stderr());
+            return pf;
+        } catch (IOException | RuntimeException | Error e) {
+            pf.close();
+            throw e;
+        }
+    }
+
+    /** Asserts two notices equal once masked; keeps both in target/notify-compare/; returns Postroom's, masked. */
+    private static List<String> assertSame(Path postfix, Path postroom, String name) throws IOException {
+        Path keep = Files.createDirectories(Path.of("target", "notify-compare"));
+        Files.copy(postfix, keep.resolve(name + ".postfix.eml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(postroom, keep.resolve(name + ".postroom.eml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        List<String> a = masked(postfix);
+        List<String> b = masked(postroom);
+        assertEquals(String.join("\n", a), String.join("\n", b), "the notices differ (- Postfix, + Postroom):\n"
+                + BounceCompareIT.diff(a, b));
+        return b;
+    }
+
+    /**
+     * smtp(8): a relay host that answers RCPT with "500 5.5.2" (a code smtp_check_code() calls a protocol
+     * error) gets the postmaster "Postfix SMTP client: errors from HOST[ADDR]:PORT" with the client's
+     * transcript, on both systems, the same once masked.
+     */
+    @Test
+    void clientTranscriptOfAServerThatSaysFiveHundredAsPostfixSendsIt() throws Exception {
+        assumeTrue(MailSystem.isRoot() && PostfixServer.available(), "needs root and Debian's postfix");
+        int port = MailSystem.freePort();
+        String subject = "Subject: Postfix SMTP client: errors from 127.0.0.1[127.0.0.1]:" + port;
+        String cf = "notify_classes = protocol\nrelayhost = [127.0.0.1]:" + port + "\n";
+        Path work = Files.createTempDirectory("notify-compare");
+        try (MiniSink sink = new MiniSink("127.0.0.1", port, (n, l) -> l.toUpperCase().startsWith("EHLO") ? "250-sink\r\n250 8BITMIME"
+                : l.toUpperCase().startsWith("RCPT") ? "500 5.5.2 Error: command not recognized" : MiniSink.normal(l));
+             PostfixServer pf = postfix(work, cf); MailSystem pr = MailSystem.create(cf)) {
+            pr.start();
+            String message = "Subject: to a broken server\n\nbody\n";
+            MailSystem.Result r = pr.tool("sendmail", message, "-f", USER + "@localhost", "dave@far.example");
+            assertEquals(0, r.status(), r.stderr());
+            r = MailSystem.run(List.of("/usr/sbin/sendmail", "-C", pf.root().resolve("etc").toString(), "-f", USER + "@localhost",
+                    "dave@far.example"), message, Map.of(), Duration.ofSeconds(30));
+            assertEquals(0, r.status(), r.stderr());
+            Path pfMail = work.resolve("pf/mail");
+            Path prMail = pr.spoolMaildir(USER);
+            try {
+                WaitFor.condition("Postfix's notice", Duration.ofSeconds(60), () -> withLine(pfMail, subject).size() == 1);
+                WaitFor.condition("Postroom's notice", Duration.ofSeconds(60), () -> withLine(prMail, subject).size() == 1);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nPostfix log:\n" + pf.log() + "\nPostroom log:\n" + pr.log(), e);
+            }
+            List<String> b = assertSame(withLine(pfMail, subject).getFirst(), withLine(prMail, subject).getFirst(), "smtp-transcript");
+            assertTrue(b.contains(" In:  500 5.5.2 Error: command not recognized"), String.join("\n", b));
+        } finally {
+            MailSystem.run(List.of("rm", "-rf", work.toString()), null, Map.of(), Duration.ofSeconds(30));
+        }
+    }
+
+    /** The messages in a Maildir with this line. */
+    private static List<Path> withLine(Path maildir, String line) {
+        List<Path> out = new ArrayList<>();
+        for (Path p : MailSystem.maildir(maildir)) {
+            try {
+                if (Files.readAllLines(p, StandardCharsets.UTF_8).contains(line)) out.add(p);
+            } catch (IOException e) {
+                // being written
+            }
+        }
+        return out;
     }
 
     @Test

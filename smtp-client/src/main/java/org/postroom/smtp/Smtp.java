@@ -91,8 +91,8 @@ import org.postroom.util.Printable;
  *     server was found that supports SMTPUTF8", a bounce (5.6.7) at the last server.
  *     Success reports: a NOTIFY=SUCCESS recipient accepted by a server without DSN is reported to the
  *     sender as "relayed" (a server with DSN reports it itself); with sendmail -v every result is.
- *     An address probe (sendmail -bv) ends the transaction after RCPT TO with RSET (cached session)
- *     or QUIT instead of DATA: a recipient the server accepts is "deliverable" with its RCPT reply,
+ *     An address probe (sendmail -bv) ends the transaction after RCPT TO with RSET (then QUIT unless
+ *     the session is cached) instead of DATA, as any transaction that ends before DATA does: a recipient the server accepts is "deliverable" with its RCPT reply,
  *     one it refuses "undeliverable"; nothing is sent.
  * BUGS
  *     Not built yet: DANE (dane is treated as may, dane-only as encrypt), fingerprint, client

@@ -300,7 +300,7 @@ final class SmtpProto {
                 stages.add("RCPT TO");
             }
             boolean pipelining = f.pipelining();
-            // an address probe (sendmail -bv) ends after RCPT TO: RSET or QUIT instead of DATA (smtp_proto.c)
+            // an address probe (sendmail -bv) ends after RCPT TO: RSET (and QUIT) instead of DATA (smtp_proto.c)
             boolean traceOnly = req.traceOnly();
             ServerReply[] rcptReplies = new ServerReply[batch.size()];
             if (pipelining && !traceOnly) {
@@ -410,18 +410,20 @@ final class SmtpProto {
         }
     }
 
-    /** The transaction failed before the content: RSET for a session that may be reused, else QUIT. */
+    /**
+     * The transaction ended before the content (SMTP_STATE_ABORT): RSET and its reply, then QUIT unless
+     * the session goes back to the cache.
+     */
     private Result abort(List<Verdict> v, boolean keep) {
         for (int i = 0; i < v.size(); i++) if (v.get(i) == null) v.set(i, Verdict.defer("4.3.0", "server unavailable or unable to receive mail"));
-        if (keep && s.reusable()) {
-            stage = "final RSET";
-            try {
-                ServerReply r = command("RSET", cfg.rsetTimeout());
-                if (r.code() / 100 != 2) s.noReuse();
-            } catch (IOException e) {
-                s.noReuse();
-            }
-        } else {
+        stage = "final RSET";
+        try {
+            ServerReply r = command("RSET", cfg.rsetTimeout());
+            if (r.code() / 100 != 2) s.noReuse();
+        } catch (IOException e) {
+            s.noReuse();
+        }
+        if (!keep || !s.reusable()) {
             quit();
             s.noReuse();
         }
