@@ -1,6 +1,5 @@
 package org.postroom.smtpd;
 
-import java.util.List;
 import org.postroom.global.mail.Transcript;
 
 /**
@@ -32,15 +31,9 @@ final class ChatLog {
         this.notifier = notifier;
     }
 
-    static final ChatLog OFF = new ChatLog(0, 0, null);
-
     /** An error of these classes (MailError bits; 0 for a reply that Postfix gives no class). */
     void error(int classes) {
         errorMask |= classes;
-    }
-
-    int errorMask() {
-        return errorMask;
     }
 
     /** A message was queued: smtpd.c forgets the errors so far. */
@@ -49,12 +42,12 @@ final class ChatLog {
     }
 
     /**
-     * A line from the client; {@code saslResponse} when it answers our 334 challenge. The transcript is
-     * flushed first when it is over the threshold.
+     * A line from the client; {@code saslResponse} when it answers our 334 challenge. Before a command
+     * (not within an AUTH exchange) the transcript is flushed when it is over the threshold.
      */
     void heard(String line, boolean saslResponse, String namaddr) {
         if (notifyMask == 0) return;
-        flush(threshold, namaddr, null);
+        if (!saslResponse) flush(threshold, namaddr, null);
         transcript.in(saslResponse ? (line.equals("*") ? line : HIDDEN) : withoutInitialResponse(line));
     }
 
@@ -82,10 +75,6 @@ final class ChatLog {
     /** The end of the session (chat_reset(state, 0)). */
     void end(String namaddr, String reason) {
         flush(0, namaddr, reason);
-    }
-
-    List<String> lines() {
-        return transcript.lines();
     }
 
     /** "AUTH PLAIN AGEAYg==" is kept as "AUTH PLAIN (hidden)". */

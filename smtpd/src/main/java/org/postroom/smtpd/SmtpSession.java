@@ -62,7 +62,7 @@ final class SmtpSession {
     String saslUsername;
     String saslMethod;
     /** The error mask and transcript for postmaster notices (smtpd_chat.c); off until {@link #useNotifier}. */
-    private ChatLog chat = ChatLog.OFF;
+    private ChatLog chat = new ChatLog(0, 0, null);
     /** Why the session ended abnormally (state->reason): "lost connection", "timeout", "too many errors". */
     private String reason;
 
@@ -171,11 +171,6 @@ final class SmtpSession {
     /** A reply line as it was sent (smtpd_chat_reply's copy for the transcript). */
     void said(String line) {
         chat.said(line);
-    }
-
-    /** The error classes seen since the last flush or accepted message (tests). */
-    int errorMask() {
-        return chat.errorMask();
     }
 
     /** The TLS settings of the service (before the greeting). */

@@ -28,7 +28,6 @@ class ChatNotifyTest {
     private final Fakes.Queue queue = new Fakes.Queue();
     private final Fakes.Log log = new Fakes.Log();
     private final List<Notice> notices = new ArrayList<>();
-    private SmtpSession session;
 
     /**
      * Runs a dialogue from 203.0.113.5 (not in mynetworks). Each element of {@code turns} arrives
@@ -42,7 +41,7 @@ class ChatNotifyTest {
             cuts[i] = all.length();
         }
         SmtpdConfig cfg = Fakes.config(config);
-        session = new SmtpSession(cfg, Fakes.client("203.0.113.5"), new Fakes.Relay(), queue, log, Fakes.CLOCK);
+        SmtpSession session = new SmtpSession(cfg, Fakes.client("203.0.113.5"), new Fakes.Relay(), queue, log, Fakes.CLOCK);
         session.useNotifier((mask, namaddr, transcript, reason) -> notices.add(new Notice(mask, namaddr, transcript, reason)));
         TestWire w = new TestWire(new SplitInput(all.toString().getBytes(StandardCharsets.UTF_8), cuts));
         new Chat(session, w, cfg).run();

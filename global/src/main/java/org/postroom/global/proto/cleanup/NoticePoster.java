@@ -52,6 +52,10 @@ public final class NoticePoster {
             Msg.warn("connect to public/cleanup: " + why);
             Msg.warn("postmaster notify: " + why);
             return null;
+        } catch (IllegalArgumentException e) {
+            // cleanup's greeting named no valid queue ID: a broken peer, not a reason to fail the caller
+            Msg.warn("postmaster notify: " + Printable.sanitize(String.valueOf(e.getMessage())));
+            return null;
         }
         try (m) {
             for (String l : lines) m.line(l);
