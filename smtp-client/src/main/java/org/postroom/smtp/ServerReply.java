@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.postroom.global.mail.Transcript;
 import org.postroom.util.Printable;
 
 /**
@@ -31,10 +32,25 @@ record ServerReply(int code, String dsn, List<String> lines) {
     }
 
     static ServerReply read(InputStream in) throws IOException {
+        return read(in, null);
+    }
+
+    /**
+     * Reads a reply; each line also goes to {@code transcript} (when not null) as it arrives, before it
+     * is judged, until the reply holds {@link #MAX_LINE} bytes (smtp_chat_resp's defence against
+     * endless multi-line replies).
+     */
+    static ServerReply read(InputStream in, Transcript transcript) throws IOException {
         List<String> lines = new ArrayList<>();
         int code = -1;
+        int kept = 0;
         while (true) {
             String line = line(in);
+            if (transcript != null && kept < MAX_LINE) {
+                // as the bytes came (UTF-8, or not): the notice makes them printable
+                transcript.in(new String(line.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+                kept += line.length() + 1;
+            }
             if (line.length() < 3 || !Character.isDigit(line.charAt(0)) || !Character.isDigit(line.charAt(1))
                     || !Character.isDigit(line.charAt(2)) || (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-')) {
                 throw new Malformed("malformed reply: " + Printable.sanitize(line.length() > 100 ? line.substring(0, 100) : line));

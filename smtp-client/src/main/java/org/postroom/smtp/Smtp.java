@@ -17,14 +17,18 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.postroom.global.config.ConfigException;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
 import org.postroom.global.log.DeliveryLog;
 import org.postroom.global.log.Msg;
+import org.postroom.global.mail.ErrorNotice;
+import org.postroom.global.mail.MailError;
 import org.postroom.global.mailbox.Completion;
 import org.postroom.global.mailbox.Message;
 import org.postroom.global.mailbox.Verdict;
 import org.postroom.global.proto.bounce.BounceClient;
+import org.postroom.global.proto.cleanup.NoticePoster;
 import org.postroom.global.proto.deliver.DeliverRequest;
 import org.postroom.global.proto.deliver.DeliveryReply;
 import org.postroom.global.proto.deliver.DeliveryStatus;
@@ -67,6 +71,12 @@ import org.postroom.util.Printable;
  *     destination come back to back or overlap, and always for smtp_connection_cache_destinations.
  *     A cached session is probed with RSET before it is used again; TLS sessions are cached only with
  *     smtp_tls_connection_reuse = yes.
+ *
+ *     Postmaster notices (smtp_chat.c): a server that sends a reply that is not "ddd" and text, or a
+ *     failure reply other than 4xx/5xx, 500-509 or 555 (smtp_check_code()), makes a protocol error.
+ *     With protocol in notify_classes, error_notice_recipient then gets "Postfix SMTP client: errors from
+ *     host[addr]:port" ("LMTP client" for lmtp(8)) with the session's transcript, when the session is
+ *     done with the delivery request; never for mail from the null sender or double_bounce_sender.
  * DIAGNOSTICS
  *     One line per recipient: "ID: to=<rcpt>, relay=host[addr]:port, conn_use=N, delay=...,
  *     delays=a/b/c/d, dsn=X.Y.Z, status=sent|deferred|bounced (reason)", as Postfix logs it; with
@@ -81,12 +91,14 @@ import org.postroom.util.Printable;
  *     server was found that supports SMTPUTF8", a bounce (5.6.7) at the last server.
  *     Success reports: a NOTIFY=SUCCESS recipient accepted by a server without DSN is reported to the
  *     sender as "relayed" (a server with DSN reports it itself); with sendmail -v every result is.
- *     An address probe (sendmail -bv) ends the transaction after RCPT TO with RSET (cached session)
- *     or QUIT instead of DATA: a recipient the server accepts is "deliverable" with its RCPT reply,
+ *     An address probe (sendmail -bv) ends the transaction after RCPT TO with RSET (then QUIT unless
+ *     the session is cached) instead of DATA, as any transaction that ends before DATA does: a recipient the server accepts is "deliverable" with its RCPT reply,
  *     one it refuses "undeliverable"; nothing is sent.
  * BUGS
  *     Not built yet: DANE (dane is treated as may, dane-only as encrypt), fingerprint, client
- *     certificates, smtp_generic_maps, smtp_header_checks, XFORWARD.
+ *     certificates, smtp_generic_maps, smtp_header_checks, XFORWARD. A notice's transcript shows our
+ *     SASL data (the AUTH initial response, the answers to 334 challenges) as "(hidden)"; Postfix
+ *     records it as sent.
  * CONFIGURATION PARAMETERS
  *     smtp_helo_name ($myhostname), smtp_connect_timeout (30s), smtp_helo_timeout (300s),
  *     smtp_starttls_timeout (300s), smtp_mail_timeout (300s), smtp_rcpt_timeout (300s),
@@ -106,7 +118,9 @@ import org.postroom.util.Printable;
  *     smtp_sender_dependent_authentication (no), smtp_sasl_security_options (noplaintext,
  *     noanonymous), smtp_sasl_tls_security_options, smtp_sasl_mechanism_filter,
  *     smtp_sasl_auth_soft_bounce (yes), inet_protocols (all), inet_interfaces (for the mail loop
- *     check), dns_servers (Postroom: empty for /etc/resolv.conf, else ip or [ip]:port elements)
+ *     check), dns_servers (Postroom: empty for /etc/resolv.conf, else ip or [ip]:port elements),
+ *     notify_classes (resource, software), error_notice_recipient (postmaster), header_from_format
+ *     (standard), double_bounce_sender (double-bounce)
  * SEE ALSO
  *     lmtp(8), qmgr(8), trivial-rewrite(8), postconf(5)
  */
@@ -133,6 +147,11 @@ public final class Smtp implements ConnectionService {
     private final String transport;
     private final String relayhost;
     private final Map<String, Activity> activity = new ConcurrentHashMap<>();
+    /** smtp_chat_notify(): notify_classes, the notice text and where it goes; see {@link #sessionDone}. */
+    private final int notifyMask;
+    private final ErrorNotice notice;
+    private final String doubleBounce;
+    private final java.util.function.BiConsumer<String, List<String>> post;
 
     public Smtp(ServiceContext ctx) {
         this(ctx, false);
@@ -153,6 +172,33 @@ public final class Smtp implements ConnectionService {
         this.tls = new SmtpTls(cfg.tls(), Msg::warn);
         this.sasl = new SmtpSasl(cfg.sasl());
         this.cache = new SessionCache(cfg.cache());
+        try {
+            this.notifyMask = MailError.mask(mc.get(Params.NOTIFY_CLASSES));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(mc.where(Params.NOTIFY_CLASSES.name()) + ": " + e.getMessage());
+        }
+        this.notice = ErrorNotice.from(mc);
+        this.doubleBounce = mc.get(Params.DOUBLE_BOUNCE_SENDER) + "@" + mc.get(Params.MYHOSTNAME);
+        NoticePoster poster = NoticePoster.from(mc, ctx.queueDirectory());
+        this.post = poster::post;
+    }
+
+    /**
+     * The session is done with this delivery request (smtp_cleanup_session()): when it saw errors of a
+     * class in notify_classes, the postmaster gets its transcript, except for mail from the null sender or
+     * the double-bounce address (no notices about notices). Then the transcript starts again: a cached
+     * session carries no history into the next request.
+     */
+    private void sessionDone(Attempt at, SmtpSession s) {
+        sessionDone(s, at.req.sender(), notifyMask, doubleBounce, cfg.lmtp(), notice, post);
+    }
+
+    static void sessionDone(SmtpSession s, String sender, int notifyMask, String doubleBounce, boolean lmtp, ErrorNotice notice,
+                            java.util.function.BiConsumer<String, List<String>> post) {
+        if (!s.transcript().isEmpty() && (s.errorMask() & notifyMask) != 0 && !sender.isEmpty() && !sender.equalsIgnoreCase(doubleBounce)) {
+            post.accept(notice.errorRecipient(), notice.client(lmtp ? "LMTP" : "SMTP", s.endpoint.relay(), s.transcript().lines()));
+        }
+        s.resetTranscript();
     }
 
     @Override
@@ -354,6 +400,7 @@ public final class Smtp implements ConnectionService {
                     hop.port() == 25 ? new SmtpProto.LoopCheck(hop.host(), bestMx) : null); // smtp_connect.c: only on port 25
             if (st.ok()) return s;
             p.quit();
+            sessionDone(at, s);
             s.close();
             long age = System.currentTimeMillis() - at.req.arrivalTime();
             if (st.plaintextRetry() && creds.isEmpty() && age >= cfg.minBackoff().toMillis()) {
@@ -395,6 +442,7 @@ public final class Smtp implements ConnectionService {
             at.lastError = Verdict.defer("4.6.7", text);
             if (!isFinal) Msg.info(at.req.queueId() + ": " + text);
             new SmtpProto(cfg, s).quit();
+            sessionDone(at, s);
             s.close();
             return;
         }
@@ -418,6 +466,7 @@ public final class Smtp implements ConnectionService {
         } else {
             at.completedSession = true;
         }
+        sessionDone(at, s);
         if (keep && !r.broken() && cache.storable(s, 0)) {
             cache.put(s, at.firstGood ? at.destLabel : null);
             at.firstGood = false;
@@ -442,6 +491,7 @@ public final class Smtp implements ConnectionService {
             SmtpProto.Start st = p.start(SmtpProto.TlsPlan.NONE, sasl, Optional.empty(), null);
             if (!st.ok()) {
                 p.quit();
+                sessionDone(at, s);
                 s.close();
                 at.lastError = st.permanent() ? Verdict.bounce(st.dsn(), st.text()) : Verdict.defer(st.dsn(), st.text());
                 at.lastThrottle = st.throttle();

@@ -51,7 +51,9 @@ record SmtpConfig(boolean lmtp, String myhostname, String heloName, Duration con
         for (Param<?> p : smtp) all.add(Params.lmtp(p));
         all.addAll(List.of(Params.MYHOSTNAME, Params.QUEUE_DIRECTORY, Params.FALLBACK_RELAY, Params.DISABLE_DNS_LOOKUPS,
                 Params.DISABLE_MIME_OUTPUT_CONVERSION, Params.LMTP_TCP_PORT, Params.SOFT_BOUNCE, Params.MINIMAL_BACKOFF_TIME,
-                Params.DNS_SERVERS, Params.INET_PROTOCOLS, Params.INET_INTERFACES, Params.LINE_LENGTH_LIMIT, Params.RELAYHOST));
+                Params.DNS_SERVERS, Params.INET_PROTOCOLS, Params.INET_INTERFACES, Params.LINE_LENGTH_LIMIT, Params.RELAYHOST,
+                Params.NOTIFY_CLASSES, Params.ERROR_NOTICE_RECIPIENT, Params.DOUBLE_BOUNCE_SENDER, Params.HEADER_FROM_FORMAT,
+                Params.MAIL_NAME, Params.SMTPUTF8_ENABLE, Params.IPC_TIMEOUT));
         return List.copyOf(all);
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.postroom.global.log.Msg;
+import org.postroom.global.mail.MailError;
 import org.postroom.global.mailbox.Message;
 import org.postroom.global.mailbox.Verdict;
 import org.postroom.global.proto.deliver.DeliverRequest;
@@ -54,6 +55,8 @@ final class SmtpProto {
 
     private static final int PIPELINE_WINDOW = 4096;
     private static final int AUTH_STEP_LIMIT = 100;
+    /** What a postmaster notice shows for SASL data (Postfix records it as sent). */
+    static final String HIDDEN = "(hidden)";
 
     private final SmtpConfig cfg;
     private final SmtpSession s;
@@ -84,6 +87,7 @@ final class SmtpProto {
             stage = "initial server greeting";
             ServerReply greeting = reply(cfg.heloTimeout());
             if (greeting.code() / 100 != 2) {
+                checkCode(greeting);
                 boolean hard = greeting.code() / 100 == 5 && !cfg.skip5xxGreeting();
                 s.noReuse();
                 return Start.fail(hard ? greeting.dsn() : four(greeting.dsn()), "host " + namaddr + " refused to talk to me: "
@@ -110,6 +114,7 @@ final class SmtpProto {
                         Start again = helo(null, null);
                         if (again != null) return again;
                     } else if (level.required()) {
+                        checkCode(r);
                         s.noReuse();
                         return Start.fail(r.code() / 100 == 5 ? r.dsn() : four(r.dsn()), "TLS is required, but host " + namaddr
                                 + " refused to start TLS: " + r.text(), r.code() / 100 == 5, true);
@@ -122,6 +127,7 @@ final class SmtpProto {
             }
             return Start.OK;
         } catch (ServerReply.Malformed e) {
+            s.error(MailError.PROTOCOL);
             s.noReuse();
             return Start.fail("4.4.2", "host " + namaddr + " " + e.getMessage() + " (in reply to " + stage + " command)", false, true);
         } catch (IOException e) {
@@ -163,6 +169,7 @@ final class SmtpProto {
                 return loop(r, loop);
             }
             if (r.code() == 421 || cfg.lmtp()) {
+                checkCode(r);
                 s.noReuse();
                 boolean hard = r.code() / 100 == 5;
                 return Start.fail(hard ? r.dsn() : four(r.dsn()), "host " + namaddr + " refused to talk to me: " + r.text(), hard, true);
@@ -171,6 +178,7 @@ final class SmtpProto {
         stage = "HELO";
         ServerReply r = command("HELO " + cfg.heloName(), cfg.heloTimeout());
         if (r.code() / 100 != 2) {
+            checkCode(r);
             s.noReuse();
             boolean hard = r.code() / 100 == 5;
             return Start.fail(hard ? r.dsn() : four(r.dsn()), "host " + namaddr + " refused to talk to me: " + r.text(), hard, true);
@@ -204,7 +212,8 @@ final class SmtpProto {
         if (line.length() > 512) {
             line = "AUTH " + mech.get();
         }
-        ServerReply r = command(line, cfg.heloTimeout());
+        ServerReply r = command(line, "AUTH " + mech.get() + (line.length() > ("AUTH " + mech.get()).length() ? " " + HIDDEN : ""),
+                cfg.heloTimeout());
         for (int step = 0; r.code() == 334; step++) {
             if (step >= AUTH_STEP_LIMIT) {
                 s.noReuse();
@@ -217,7 +226,7 @@ final class SmtpProto {
             } catch (GeneralSecurityException e) {
                 answer = null;
             }
-            r = command(answer == null ? "*" : answer, cfg.heloTimeout());
+            r = command(answer == null ? "*" : answer, answer == null ? "*" : HIDDEN, cfg.heloTimeout());
         }
         if (r.code() / 100 == 2) {
             s.saslUser = c.user();
@@ -291,7 +300,7 @@ final class SmtpProto {
                 stages.add("RCPT TO");
             }
             boolean pipelining = f.pipelining();
-            // an address probe (sendmail -bv) ends after RCPT TO: RSET or QUIT instead of DATA (smtp_proto.c)
+            // an address probe (sendmail -bv) ends after RCPT TO: RSET (and QUIT) instead of DATA (smtp_proto.c)
             boolean traceOnly = req.traceOnly();
             ServerReply[] rcptReplies = new ServerReply[batch.size()];
             if (pipelining && !traceOnly) {
@@ -314,7 +323,7 @@ final class SmtpProto {
                 stage = stages.get(recv);
                 s.timeout(timeouts.get(recv));
                 s.out().flush();
-                ServerReply r = ServerReply.read(s.in());
+                ServerReply r = s.read();
                 pending -= commands.get(recv).length() + 2;
                 if (recv == 0) {
                     mailReply = r;
@@ -348,7 +357,7 @@ final class SmtpProto {
                     s.write(".");
                     s.timeout(cfg.dataDoneTimeout());
                     s.out().flush();
-                    ServerReply.read(s.in());
+                    s.read();
                 }
                 return abort(v, keep);
             }
@@ -377,11 +386,11 @@ final class SmtpProto {
             s.out().flush();
             if (cfg.lmtp()) {
                 for (int i : accepted) {
-                    ServerReply r = ServerReply.read(s.in());
+                    ServerReply r = s.read();
                     v.set(i, r.code() / 100 == 2 ? sent(r) : verdict(r, said(r, "end of DATA")));
                 }
             } else {
-                ServerReply r = ServerReply.read(s.in());
+                ServerReply r = s.read();
                 Verdict all = r.code() / 100 == 2 ? sent(r) : verdict(r, said(r, "end of DATA"));
                 for (int i : accepted) v.set(i, all);
                 if (r.code() == 421) return broken(v, all.text(), true);
@@ -391,6 +400,7 @@ final class SmtpProto {
             if (!keep) s.noReuse();
             return new Result(v, false, false, null);
         } catch (ServerReply.Malformed e) {
+            s.error(MailError.PROTOCOL);
             s.noReuse();
             String text = "host " + namaddr + " " + e.getMessage() + " (in reply to " + stage + " command)";
             return broken(v, text, true);
@@ -400,18 +410,20 @@ final class SmtpProto {
         }
     }
 
-    /** The transaction failed before the content: RSET for a session that may be reused, else QUIT. */
+    /**
+     * The transaction ended before the content (SMTP_STATE_ABORT): RSET and its reply, then QUIT unless
+     * the session goes back to the cache.
+     */
     private Result abort(List<Verdict> v, boolean keep) {
         for (int i = 0; i < v.size(); i++) if (v.get(i) == null) v.set(i, Verdict.defer("4.3.0", "server unavailable or unable to receive mail"));
-        if (keep && s.reusable()) {
-            stage = "final RSET";
-            try {
-                ServerReply r = command("RSET", cfg.rsetTimeout());
-                if (r.code() / 100 != 2) s.noReuse();
-            } catch (IOException e) {
-                s.noReuse();
-            }
-        } else {
+        stage = "final RSET";
+        try {
+            ServerReply r = command("RSET", cfg.rsetTimeout());
+            if (r.code() / 100 != 2) s.noReuse();
+        } catch (IOException e) {
+            s.noReuse();
+        }
+        if (!keep || !s.reusable()) {
             quit();
             s.noReuse();
         }
@@ -451,7 +463,21 @@ final class SmtpProto {
     }
 
     private Verdict verdict(ServerReply r, String text) {
+        checkCode(r);
         return verdict0(r, text).remote(host(), r.text());
+    }
+
+    /**
+     * smtp_check_code(): a failure reply that is no 4xx or 5xx, or 500-509 or 555 (RFC 1869), is a
+     * protocol error: the postmaster may hear of it (notify_classes protocol), and the session is not
+     * cached.
+     */
+    private void checkCode(ServerReply r) {
+        int c = r.code();
+        if (c < 400 || c > 599 || c == 555 || (c >= 500 && c < 510)) {
+            s.error(MailError.PROTOCOL);
+            s.noReuse();
+        }
     }
 
     /** smtp_rcpt_done(): a 2xx reply; the server's name and reply go into a success report's Remote-MTA and Diagnostic-Code. */
@@ -469,19 +495,25 @@ final class SmtpProto {
         if (c == 5) return cfg.softBounce() ? Verdict.defer(four(r.dsn()), text) : Verdict.bounce(r.dsn(), text);
         if (c == 4) return Verdict.defer(r.dsn(), text);
         s.noReuse();
+        s.error(MailError.PROTOCOL);
         return cfg.softBounce() ? Verdict.defer("4.5.0", "Protocol error: " + text) : Verdict.bounce("5.5.0", "Protocol error: " + text);
     }
 
     private ServerReply command(String line, Duration timeout) throws IOException {
+        return command(line, line, timeout);
+    }
+
+    /** A command whose transcript line is {@code shown} (SASL data stays out of postmaster notices). */
+    private ServerReply command(String line, String shown, Duration timeout) throws IOException {
         s.timeout(timeout);
-        s.write(line);
+        s.write(line, shown);
         s.out().flush();
-        return ServerReply.read(s.in());
+        return s.read();
     }
 
     private ServerReply reply(Duration timeout) throws IOException {
         s.timeout(timeout);
-        return ServerReply.read(s.in());
+        return s.read();
     }
 
     /** QUIT without waiting for the reply (smtp_skip_quit_response = yes). */

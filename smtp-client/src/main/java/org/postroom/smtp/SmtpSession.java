@@ -14,6 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import javax.net.ssl.SSLSocket;
+import org.postroom.global.mail.Transcript;
 
 /**
  * One connection to one server (smtp_session.c): the socket (TCP, TLS over TCP, or an LMTP UNIX-domain
@@ -38,6 +39,9 @@ final class SmtpSession implements AutoCloseable {
     /** Transactions completed on this session (conn_use in the log counts this one: uses + 1). */
     int uses;
     private boolean reusable = true;
+    /** The dialogue for a postmaster notice (smtp_chat.c session->history) and the error classes seen. */
+    private final Transcript transcript = new Transcript();
+    private int errorMask;
 
     private SmtpSession(Endpoint endpoint, Socket socket, SocketChannel channel, Duration timeout) throws IOException {
         this.endpoint = endpoint;
@@ -139,9 +143,39 @@ final class SmtpSession implements AutoCloseable {
     }
 
     void write(String line) throws IOException {
+        write(line, line);
+    }
+
+    /** Sends {@code line}; the transcript shows {@code shown} (SASL data is not kept). */
+    void write(String line, String shown) throws IOException {
+        transcript.out(shown);
         out.write(line.getBytes(StandardCharsets.UTF_8));
         out.write('\r');
         out.write('\n');
+    }
+
+    /** The next reply; its lines go into the transcript as they arrive. */
+    ServerReply read() throws IOException {
+        return ServerReply.read(in, transcript);
+    }
+
+    /** Error classes for a postmaster notice ({@link org.postroom.global.mail.MailError} bits). */
+    void error(int classes) {
+        errorMask |= classes;
+    }
+
+    int errorMask() {
+        return errorMask;
+    }
+
+    Transcript transcript() {
+        return transcript;
+    }
+
+    /** After a notice, or when the session goes into the cache: the next request starts afresh. */
+    void resetTranscript() {
+        transcript.clear();
+        errorMask = 0;
     }
 
     @Override

@@ -115,7 +115,7 @@ class SmtpProtoTest {
         }
     }
 
-    private static String serve(ServerSocket ss, Function<String, String> script) {
+    static String serve(ServerSocket ss, Function<String, String> script) {
         StringBuilder seen = new StringBuilder();
         try (Socket c = ss.accept()) {
             InputStream in = c.getInputStream();
@@ -143,7 +143,7 @@ class SmtpProtoTest {
         return seen.toString();
     }
 
-    private static String normal(String line) {
+    static String normal(String line) {
         if (line.isEmpty()) return "220 mx.example.net ESMTP\r\n";
         if (line.startsWith("EHLO")) return "250-mx.example.net\r\n250-SIZE 1000000\r\n250 8BITMIME\r\n";
         if (line.startsWith("DATA")) return "354 go ahead\r\n";
@@ -215,7 +215,7 @@ class SmtpProtoTest {
         assertEquals("4.2.1", r.result().verdicts().get(2).dsn());
     }
 
-    /** smtp_proto.c: an address probe (sendmail -bv) asks MAIL and RCPT, then QUIT instead of DATA; nothing is sent. */
+    /** smtp_proto.c: an address probe (sendmail -bv) asks MAIL and RCPT, then RSET and QUIT instead of DATA; nothing is sent. */
     @Test
     void aProbeEndsAfterTheRecipients() throws Exception {
         DeliverRequest base = request(List.of("Subject: probe"), "bob@example.net", "bad@example.net", "later@example.net");
@@ -233,7 +233,7 @@ class SmtpProtoTest {
             assertEquals("mx.example.net", ok.mtaName());
             assertEquals("250 2.1.5 Ok", ok.diagText());
             assertFalse(r.wire().contains("DATA") || r.wire().contains("Subject: probe"), r.wire());
-            assertTrue(r.wire().endsWith("RCPT TO:<later@example.net>\nQUIT\n"), r.wire());
+            assertTrue(r.wire().endsWith("RCPT TO:<later@example.net>\nRSET\nQUIT\n"), r.wire());
             assertFalse(r.result().broken());
         }
     }

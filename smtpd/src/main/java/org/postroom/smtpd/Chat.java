@@ -158,7 +158,7 @@ final class Chat {
         if (line.end() == Line.End.MORE) {
             step = session.commandTooLong(head, limit);
         } else if (line.end() == Line.End.LF && session.bareNewline() == BareNewline.REJECT) {
-            step = session.bareLfCommand();
+            step = session.bareLfCommand(line.text());
         } else {
             if (line.end() == Line.End.LF) session.noteBareLf();
             step = session.command(line.text(), reader.pending() > 0 ? unread() : "");
@@ -213,7 +213,10 @@ final class Chat {
         if (step.replies().isEmpty()) return;
         if (slow) pause();
         for (SmtpReply r : step.replies()) {
-            for (String l : r.lines()) out.write((l + "\r\n").getBytes(StandardCharsets.UTF_8));
+            for (String l : r.lines()) {
+                out.write((l + "\r\n").getBytes(StandardCharsets.UTF_8));
+                session.said(l);
+            }
         }
         if (step.closes()) out.flush();
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.postroom.global.mail.MailError;
 
 /**
  * MAIL, RCPT, VRFY, DATA and BDAT (smtpd.c mail_cmd, rcpt_cmd, data_cmd, bdat_cmd) on the state of an
@@ -26,32 +27,32 @@ final class MailCommands {
 
     void mail(String args) {
         if (s.cfg.heloRequired() && s.helo == null) {
-            s.fail("503 5.5.1 Error: send HELO/EHLO first");
+            s.fail(MailError.POLICY, "503 5.5.1 Error: send HELO/EHLO first");
             return;
         }
         if (s.tx != null) {
-            s.fail(s.tx.bdat ? "503 5.5.1 Error: MAIL after BDAT" : "503 5.5.1 Error: nested MAIL command");
+            s.fail(MailError.PROTOCOL, s.tx.bdat ? "503 5.5.1 Error: MAIL after BDAT" : "503 5.5.1 Error: nested MAIL command");
             return;
         }
         if (args.regionMatches(true, 0, "FROM:", 0, 5)) {
             String over = s.messageRateExceeded();
             if (over != null) {
-                s.fail(over);
+                s.fail(MailError.POLICY, over);
                 return;
             }
         }
         switch (EnvelopeArgs.parse(args, "FROM:", "501 5.5.4 Syntax: MAIL FROM:<address>", "501 5.1.7 Bad sender address syntax")) {
-            case Parsed.Bad<EnvelopeArgs>(SmtpReply r) -> s.fail(r);
+            case Parsed.Bad<EnvelopeArgs>(SmtpReply r) -> s.fail(MailError.PROTOCOL, r);
             case Parsed.Ok<EnvelopeArgs>(EnvelopeArgs a) -> {
                 switch (EsmtpParams.mail(a.params(), s.cfg.smtputf8())) {
-                    case Parsed.Bad<EsmtpParams.Mail>(SmtpReply r) -> s.fail(r);
+                    case Parsed.Bad<EsmtpParams.Mail>(SmtpReply r) -> s.fail(MailError.PROTOCOL, r);
                     case Parsed.Ok<EsmtpParams.Mail>(EsmtpParams.Mail p) -> {
                         if (needsUtf8(a.address(), p.smtputf8())) {
                             s.fail("553 5.6.7 Must declare SMTPUTF8 to send unicode address");
                         } else if (s.cfg.messageSizeLimit() > 0 && p.size() > s.cfg.messageSizeLimit()) {
-                            s.fail("552 5.3.4 Message size exceeds fixed limit");
+                            s.fail(MailError.POLICY, "552 5.3.4 Message size exceeds fixed limit");
                         } else if (queueFull()) {
-                            s.fail("452 4.3.1 Insufficient system storage");
+                            s.fail(MailError.RESOURCE, "452 4.3.1 Insufficient system storage");
                         } else {
                             s.tx = new Transaction(a.address(), p, s.clock.instant(), s.cfg.messageSizeLimit(), s.log);
                             s.reply("250 2.1.0 Ok");
@@ -91,17 +92,17 @@ final class MailCommands {
     void rcpt(String args) {
         Transaction tx = s.tx;
         if (tx == null) {
-            s.fail("503 5.5.1 Error: need MAIL command");
+            s.fail(MailError.PROTOCOL, "503 5.5.1 Error: need MAIL command");
             return;
         }
         if (tx.bdat) {
-            s.fail("503 5.5.1 Error: RCPT after BDAT");
+            s.fail(MailError.PROTOCOL, "503 5.5.1 Error: RCPT after BDAT");
             return;
         }
         if (args.regionMatches(true, 0, "TO:", 0, 3)) {
             String over = s.recipientRateExceeded();
             if (over != null) {
-                s.fail(over);
+                s.fail(MailError.POLICY, over);
                 return;
             }
         }
@@ -110,13 +111,13 @@ final class MailCommands {
         EsmtpParams.Rcpt p;
         switch (EnvelopeArgs.parse(args, "TO:", "501 5.5.4 Syntax: RCPT TO:<address>", bad)) {
             case Parsed.Bad<EnvelopeArgs>(SmtpReply r) -> {
-                s.fail(r);
+                s.fail(MailError.PROTOCOL, r);
                 return;
             }
             case Parsed.Ok<EnvelopeArgs>(EnvelopeArgs v) -> a = v;
         }
         if (a.address().isEmpty()) {
-            s.fail(bad);
+            s.fail(MailError.PROTOCOL, bad);
             return;
         }
         if (needsUtf8(a.address(), tx.params.smtputf8())) {
@@ -125,7 +126,7 @@ final class MailCommands {
         }
         switch (EsmtpParams.rcpt(a.params())) {
             case Parsed.Bad<EsmtpParams.Rcpt>(SmtpReply r) -> {
-                s.fail(r);
+                s.fail(MailError.PROTOCOL, r);
                 return;
             }
             case Parsed.Ok<EsmtpParams.Rcpt>(EsmtpParams.Rcpt v) -> p = v;
@@ -133,7 +134,7 @@ final class MailCommands {
         if (s.cfg.recipientLimit() > 0 && tx.recipients >= s.cfg.recipientLimit()) {
             SmtpReply r = SmtpReply.of("452 4.5.3 Error: too many recipients");
             if (tx.overshoot++ < s.cfg.recipientOvershootLimit()) s.reply(r);
-            else s.fail(r);
+            else s.fail(MailError.POLICY, r);
             return;
         }
         if (refused("RCPT", a.address())) return;
@@ -143,7 +144,7 @@ final class MailCommands {
             } catch (IOException e) {
                 s.log.warn("cannot open a queue file through the cleanup service: " + e.getMessage());
                 tx.abort();
-                s.fail("451 4.3.0 Error: queue file write error");
+                s.fail(MailError.RESOURCE, "451 4.3.0 Error: queue file write error");
                 return;
             }
             s.log.info(tx.queueId() + ": client=" + s.client.namaddr() + (s.saslUsername == null ? "" : ", sasl_method=" + s.saslMethod
@@ -155,7 +156,7 @@ final class MailCommands {
 
     void vrfy(String args) {
         if (s.cfg.disableVrfy()) {
-            s.fail("502 5.5.1 VRFY command is disabled");
+            s.fail(MailError.POLICY, "502 5.5.1 VRFY command is disabled");
             return;
         }
         String arg = args;
@@ -163,12 +164,12 @@ final class MailCommands {
             arg = arg.substring(0, arg.length() - 9).strip();
         }
         if (arg.isEmpty()) {
-            s.fail(s.cfg.smtputf8() ? "501 5.5.4 Syntax: VRFY address [SMTPUTF8]" : "501 5.5.4 Syntax: VRFY address");
+            s.fail(MailError.PROTOCOL, s.cfg.smtputf8() ? "501 5.5.4 Syntax: VRFY address [SMTPUTF8]" : "501 5.5.4 Syntax: VRFY address");
             return;
         }
         Optional<String> address = EnvelopeArgs.address(arg);
         if (address.isEmpty() || address.get().isEmpty()) {
-            s.fail("501 5.1.3 Bad recipient address syntax");
+            s.fail(MailError.PROTOCOL, "501 5.1.3 Bad recipient address syntax");
             return;
         }
         if (refused("VRFY", address.get())) return;
@@ -181,8 +182,9 @@ final class MailCommands {
         Restrictions.Sasl sasl = new Restrictions.Sasl(s.saslCfg.enabled(), s.saslUsername,
                 s.saslCfg::owners);
         Restrictions.Query q = new Restrictions.Query(s.client, Optional.ofNullable(s.helo), sender, recipient, sasl);
-        Optional<SmtpReply> r = s.cfg.restrictions().checkRecipient(q, s.relay, s.log);
-        if (r.isEmpty()) return false;
+        Optional<Restrictions.Refusal> refusal = s.cfg.restrictions().checkRecipient(q, s.relay, s.log);
+        if (refusal.isEmpty()) return false;
+        Optional<SmtpReply> r = refusal.map(Restrictions.Refusal::reply);
         StringBuilder b = new StringBuilder();
         b.append(s.tx == null ? "NOQUEUE" : s.tx.queueId()).append(": reject: ").append(stage).append(" from ")
                 .append(s.client.namaddr()).append(": ").append(r.get()).append(';');
@@ -190,7 +192,7 @@ final class MailCommands {
         b.append(" to=<").append(recipient).append("> proto=").append(protocol());
         if (s.helo != null) b.append(" helo=<").append(s.helo).append('>');
         s.log.info(b.toString());
-        s.fail(r.get());
+        s.fail(refusal.get().errorClass(), r.get());
         return true;
     }
 
@@ -238,11 +240,12 @@ final class MailCommands {
     void data(String args) {
         Transaction tx = s.tx;
         if (tx != null && tx.bdat) {
-            s.fail("503 5.5.1 Error: DATA after BDAT");
+            s.fail(MailError.PROTOCOL, "503 5.5.1 Error: DATA after BDAT");
         } else if (tx == null || tx.recipients == 0) {
-            s.fail(tx == null ? "503 5.5.1 Error: need RCPT command" : "554 5.5.1 Error: no valid recipients");
+            // "no valid recipients" after refused RCPTs is no protocol error (data_cmd)
+            s.fail(tx == null ? MailError.PROTOCOL : 0, tx == null ? "503 5.5.1 Error: need RCPT command" : "554 5.5.1 Error: no valid recipients");
         } else if (!args.isEmpty()) {
-            s.fail("501 5.5.4 Syntax: DATA");
+            s.fail(MailError.PROTOCOL, "501 5.5.4 Syntax: DATA");
         } else {
             tx.startContent(received());
             s.where = SmtpSession.DATA_CONTENT;
@@ -276,7 +279,7 @@ final class MailCommands {
             s.forgiveErrors();
             s.reply(r);
         } else {
-            s.fail(r);
+            s.fail(s.tx.errorClass(), r);
         }
     }
 
@@ -286,7 +289,7 @@ final class MailCommands {
                 && w[0].length() <= 18 && w[0].chars().allMatch(c -> c >= '0' && c <= '9');
         if (!syntaxOk) {
             s.log.warn("malformed BDAT command syntax from " + s.client.namaddr() + ": " + SmtpSession.clip(args));
-            s.fail(SmtpReply.of("521 5.5.4 Syntax: BDAT count [LAST]").closing());
+            s.fail(MailError.PROTOCOL, SmtpReply.of("521 5.5.4 Syntax: BDAT count [LAST]").closing());
             return;
         }
         chunkSize = Long.parseLong(w[0]);
@@ -296,12 +299,14 @@ final class MailCommands {
         long limit = s.cfg.messageSizeLimit();
         if (tx == null || tx.recipients == 0) {
             chunkError = SmtpReply.of(tx == null ? "503 5.5.1 Error: need RCPT command" : "554 5.5.1 Error: no valid recipients");
+            if (tx == null) s.error(MailError.PROTOCOL);
         } else if (tx.bdatError != null) {
             chunkError = tx.bdatError;
         } else if (chunkSize == 0 && !chunkLast) {
             chunkError = SmtpReply.of("551 5.7.1 Null BDAT request");
         } else if (limit > 0 && chunkSize > limit - tx.size) {
             chunkError = SmtpReply.of("552 5.3.4 Chunk exceeds message size limit");
+            s.error(MailError.POLICY);
             s.log.warn(tx.queueId() + ": queue file size limit exceeded");
             tx.bdatError = chunkError;
             tx.bdat = true;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.postroom.global.mail.MailError;
 
 /**
  * The access restriction engine (smtpd_check.c), with smtpd_delay_reject=yes semantics: at RCPT (and
@@ -34,13 +35,24 @@ final class Restrictions {
         List<String> of(String sender) throws org.postroom.global.table.TableException;
     }
 
+    /**
+     * A refused recipient: the reply and its error class for postmaster notices (smtpd_check_reject()'s
+     * class: policy for access decisions, bounce for unknown users, data for a failed table lookup,
+     * software for a configuration error).
+     */
+    record Refusal(SmtpReply reply, int errorClass) {
+        Refusal softened() {
+            return new Refusal(reply.softened(), errorClass);
+        }
+    }
+
     /** The result of one restriction. */
     private sealed interface Outcome {
         record Permit() implements Outcome {}
 
         record Dunno() implements Outcome {}
 
-        record Refuse(SmtpReply reply) implements Outcome {}
+        record Refuse(Refusal refusal) implements Outcome {}
     }
 
     private static final Outcome PERMIT = new Outcome.Permit();
@@ -88,9 +100,9 @@ final class Restrictions {
     }
 
     /** Checks a recipient; the reply when it is refused (soft_bounce already applied). */
-    Optional<SmtpReply> checkRecipient(Query q, RelayPolicy policy, SessionLog log) {
+    Optional<Refusal> checkRecipient(Query q, RelayPolicy policy, SessionLog log) {
         boolean[] mapsChecked = {false};
-        Optional<SmtpReply> r = list(client, q, policy, log, "Client host", q.client().namaddr(), mapsChecked);
+        Optional<Refusal> r = list(client, q, policy, log, "Client host", q.client().namaddr(), mapsChecked);
         if (r.isEmpty() && q.helo().isPresent()) r = list(helo, q, policy, log, "Helo command", q.helo().get(), mapsChecked);
         if (r.isEmpty() && q.sender().isPresent()) r = list(sender, q, policy, log, "Sender address", q.sender().get(), mapsChecked);
         if (r.isEmpty()) r = list(relay, q, policy, log, "Recipient address", q.recipient(), mapsChecked);
@@ -98,37 +110,48 @@ final class Restrictions {
         if (r.isEmpty() && !failSafe) {
             log.warn("neither smtpd_relay_restrictions nor smtpd_recipient_restrictions contains reject, defer,"
                     + " defer_if_permit, reject_unauth_destination or defer_unauth_destination: refusing all mail");
-            r = Optional.of(SERVER_ERROR);
+            r = Optional.of(serverError());
         }
         if (r.isEmpty() && rejectUnlisted && !mapsChecked[0]) r = unlisted(q, policy, log);
-        return softBounce ? r.map(SmtpReply::softened) : r;
+        return softBounce ? r.map(Refusal::softened) : r;
+    }
+
+    private static Refusal serverError() {
+        return new Refusal(SERVER_ERROR, MailError.SOFTWARE);
+    }
+
+    /** reject_dict_retry(): a table or address lookup that failed. */
+    private static Refusal lookupFailure(String address) {
+        return new Refusal(SmtpReply.of("451 4.3.0 <" + address + ">: Temporary lookup failure"), MailError.DATA);
     }
 
     /** smtpd_reject_unlisted_recipient / reject_unlisted_recipient: the recipient tables of its class. */
-    private Optional<SmtpReply> unlisted(Query q, RelayPolicy policy, SessionLog log) {
+    private Optional<Refusal> unlisted(Query q, RelayPolicy policy, SessionLog log) {
         if (unlisted.isEmpty()) return Optional.empty();
         try {
-            return unlisted.get().check(q.recipient(), policy.resolve(q.sender().orElse(""), q.recipient()), log);
+            // an unknown user or an error: transport is a bounce (check_rcpt_maps), a failed lookup a data error
+            return unlisted.get().check(q.recipient(), policy.resolve(q.sender().orElse(""), q.recipient()), log)
+                    .map(r -> new Refusal(r, r.code() == 451 ? MailError.DATA : MailError.BOUNCE));
         } catch (IOException e) {
             log.warn("recipient address resolution failed for " + q.recipient() + ": " + e.getMessage());
-            return Optional.of(RecipientMaps.retry(q.recipient()));
+            return Optional.of(lookupFailure(q.recipient()));
         }
     }
 
-    private Optional<SmtpReply> list(List<String> names, Query q, RelayPolicy policy, SessionLog log, String what, String who,
+    private Optional<Refusal> list(List<String> names, Query q, RelayPolicy policy, SessionLog log, String what, String who,
                                      boolean[] mapsChecked) {
         for (String name : names) {
             if (name.equals("reject_unlisted_recipient") || name.equals("check_recipient_maps")) {
                 if (mapsChecked[0]) continue;
                 mapsChecked[0] = true;
-                Optional<SmtpReply> r = unlisted(q, policy, log);
+                Optional<Refusal> r = unlisted(q, policy, log);
                 if (r.isPresent()) return r;
                 continue;
             }
             try {
                 switch (one(name, q, policy, log, what, who)) {
-                    case Outcome.Refuse(SmtpReply reply) -> {
-                        return Optional.of(reply);
+                    case Outcome.Refuse(Refusal refusal) -> {
+                        return Optional.of(refusal);
                     }
                     case Outcome.Permit p -> {
                         return Optional.empty();
@@ -137,7 +160,7 @@ final class Restrictions {
                 }
             } catch (IOException e) {
                 log.warn("recipient address resolution failed for " + q.recipient() + ": " + e.getMessage());
-                return Optional.of(SmtpReply.of("451 4.3.0 <" + q.recipient() + ">: Temporary lookup failure"));
+                return Optional.of(lookupFailure(q.recipient()));
             }
         }
         return Optional.empty();
@@ -167,7 +190,7 @@ final class Restrictions {
                     : reply(codes.invalidHostname(), "5.5.2", "<" + q.helo().get() + ">: Helo command rejected: Invalid name");
             default -> {
                 log.warn("unknown smtpd restriction: \"" + name + "\"");
-                yield new Outcome.Refuse(SERVER_ERROR);
+                yield new Outcome.Refuse(serverError());
             }
         };
     }
@@ -189,7 +212,7 @@ final class Restrictions {
             owners = q.sasl().owners().of(sender);
         } catch (org.postroom.global.table.TableException e) {
             log.warn("smtpd_sender_login_maps lookup for " + sender + ": " + e.getMessage());
-            return new Outcome.Refuse(SmtpReply.of("451 4.3.0 <" + sender + ">: Temporary lookup failure"));
+            return new Outcome.Refuse(lookupFailure(sender));
         }
         String user = q.sasl().username();
         boolean authenticatedCheck = !name.equals("reject_unauthenticated_sender_login_mismatch");
@@ -212,7 +235,7 @@ final class Restrictions {
 
     private static Outcome reply(int code, String dsn, String text) {
         String enhanced = (code >= 500 ? "5" : "4") + dsn.substring(1);
-        return new Outcome.Refuse(new SmtpReply(code, enhanced, text, code == 421 || code == 521));
+        return new Outcome.Refuse(new Refusal(new SmtpReply(code, enhanced, text, code == 421 || code == 521), MailError.POLICY));
     }
 
     /** user@domain with a dotted domain or an address literal. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.postroom.global.mail.MailError;
 import org.postroom.util.Printable;
 
 /**
@@ -60,6 +61,10 @@ final class SmtpSession {
     private String authMechanism;
     String saslUsername;
     String saslMethod;
+    /** The error mask and transcript for postmaster notices (smtpd_chat.c); off until {@link #useNotifier}. */
+    private ChatLog chat = new ChatLog(0, 0, null);
+    /** Why the session ended abnormally (state->reason): "lost connection", "timeout", "too many errors". */
+    private String reason;
 
     SmtpSession(SmtpdConfig cfg, ClientInfo client, RelayPolicy relay, QueueSink sink, SessionLog log, Clock clock) {
         this(cfg, client, relay, sink, log, clock, null);
@@ -101,6 +106,7 @@ final class SmtpSession {
      * escaped for logging, or empty: the pipelining synchronisation check.
      */
     Step command(String line, String unread) {
+        chat.heard(line, authExchange != null, client.namaddr());
         if (authExchange != null) return authResponse(line);
         String s = line.strip();
         int sp = 0;
@@ -108,7 +114,7 @@ final class SmtpSession {
         String verb = s.substring(0, sp).toUpperCase(Locale.ROOT);
         String args = s.substring(sp).strip();
         if (verb.isEmpty()) {
-            fail("500 5.5.2 Error: bad syntax");
+            fail(MailError.PROTOCOL, "500 5.5.2 Error: bad syntax");
             return done();
         }
         if (forbidden(verb)) {
@@ -151,10 +157,20 @@ final class SmtpSession {
                 auth(args);
                 if (authExchange != null) return done(); // counted when the exchange ends
             }
-            default -> fail("500 5.5.2 Error: command not recognized");
+            default -> fail(MailError.PROTOCOL, "500 5.5.2 Error: command not recognized");
         }
         if (phase instanceof Phase.Command) stats.count(name, !failed);
         return done();
+    }
+
+    /** Postmaster notices per notify_classes (smtpd_chat_notify) go to {@code n}; before the greeting. */
+    void useNotifier(ChatNotifier n) {
+        chat = new ChatLog(cfg.notifyMask(), cfg.historyThreshold(), n);
+    }
+
+    /** A reply line as it was sent (smtpd_chat_reply's copy for the transcript). */
+    void said(String line) {
+        chat.said(line);
     }
 
     /** The TLS settings of the service (before the greeting). */
@@ -165,13 +181,13 @@ final class SmtpSession {
     /** STARTTLS (smtpd.c starttls_cmd): on 220 the network loop does the handshake next. */
     private void starttls(String args) {
         if (!args.isEmpty()) {
-            fail("501 5.5.4 Syntax: STARTTLS");
+            fail(MailError.PROTOCOL, "501 5.5.4 Syntax: STARTTLS");
         } else if (tls != null) {
-            fail("554 5.5.1 Error: TLS already active");
+            fail(MailError.PROTOCOL, "554 5.5.1 Error: TLS already active");
         } else if (!tlsCfg.offered()) {
-            fail("502 5.5.1 Error: command not implemented");
+            fail(MailError.PROTOCOL, "502 5.5.1 Error: command not implemented");
         } else if (tlsCfg.context() == null) {
-            fail("454 4.7.0 TLS not available due to local problem");
+            fail(MailError.SOFTWARE, "454 4.7.0 TLS not available due to local problem");
         } else {
             reply("220 2.0.0 Ready to start TLS");
             phase = Phase.STARTTLS;
@@ -236,21 +252,21 @@ final class SmtpSession {
     private void auth(String args) {
         String over = authRateExceeded();
         if (over != null) {
-            fail(over);
+            fail(MailError.POLICY, over);
         } else if (cfg.heloRequired() && helo == null) {
-            fail("503 5.5.1 Error: send HELO/EHLO first");
+            fail(MailError.POLICY, "503 5.5.1 Error: send HELO/EHLO first");
         } else if (sasl == null) {
-            fail("503 5.5.1 Error: authentication not enabled");
+            fail(MailError.PROTOCOL, "503 5.5.1 Error: authentication not enabled");
         } else if (tx != null) {
-            fail("503 5.5.1 Error: MAIL transaction in progress");
+            fail(MailError.PROTOCOL, "503 5.5.1 Error: MAIL transaction in progress");
         } else if (tlsCfg.authOnly() && tls == null) {
-            fail("504 5.5.4 Encryption required for requested authentication mechanism");
+            fail(MailError.PROTOCOL, "504 5.5.4 Encryption required for requested authentication mechanism");
         } else if (saslUsername != null) {
-            fail("503 5.5.1 Error: already authenticated");
+            fail(MailError.PROTOCOL, "503 5.5.1 Error: already authenticated");
         } else {
             String[] w = args.isEmpty() ? new String[0] : args.split("\\s+");
             if (w.length < 1 || w.length > 2) {
-                fail("501 5.5.4 Syntax: AUTH mechanism");
+                fail(MailError.PROTOCOL, "501 5.5.4 Syntax: AUTH mechanism");
                 return;
             }
             authMechanism = w[0].toUpperCase(Locale.ROOT);
@@ -334,6 +350,7 @@ final class SmtpSession {
      * the warning of smtpd_chat_query_limit for both.
      */
     Step commandTooLong(String head, int limit) {
+        chat.heard(head, authExchange != null, client.namaddr());
         log.warn(client.namaddr() + ": request longer than " + limit + ": " + Printable.sanitize(head.substring(0, Math.min(30, head.length())))
                 + "...");
         if (authExchange != null) {
@@ -342,7 +359,7 @@ final class SmtpSession {
             stats.count("auth", false);
             return done();
         }
-        fail(new SmtpReply(500, "5.5.2", cfg.myhostname() + " Error: command too long", false));
+        fail(MailError.PROTOCOL, new SmtpReply(500, "5.5.2", cfg.myhostname() + " Error: command too long", false));
         return done();
     }
 
@@ -351,7 +368,8 @@ final class SmtpSession {
      * the session whatever the code (smtpd_proto breaks out of its command loop), so that nothing the
      * client pipelined after it runs.
      */
-    Step bareLfCommand() {
+    Step bareLfCommand(String line) {
+        chat.heard(line, authExchange != null, client.namaddr());
         failBareLf();
         out.set(out.size() - 1, out.getLast().closing());
         return done();
@@ -450,6 +468,7 @@ final class SmtpSession {
 
     /** smtpd_timeout expired while waiting for the client. */
     Step timeout() {
+        reason = "timeout";
         log.info("timeout after " + whereForLog() + " from " + client.namaddr());
         abortTransaction();
         phase = Phase.CLOSED;
@@ -458,6 +477,7 @@ final class SmtpSession {
 
     /** The client went away without QUIT. */
     void lostConnection() {
+        reason = "lost connection";
         log.info("lost connection after " + whereForLog() + " from " + client.namaddr());
         abortTransaction();
         phase = Phase.CLOSED;
@@ -472,6 +492,7 @@ final class SmtpSession {
         abortTransaction();
         phase = Phase.CLOSED;
         if (sasl != null) sasl.close();
+        chat.end(client.namaddr(), reason);
         log.info("disconnect from " + client.namaddr() + stats.summary() + (bareLfNoted ? " notes=bare_lf" : ""));
     }
 
@@ -484,9 +505,10 @@ final class SmtpSession {
 
     private void helo(String args, boolean ehlo) {
         if (args.isEmpty()) {
-            fail(ehlo ? "501 Syntax: EHLO hostname" : "501 Syntax: HELO hostname");
+            fail(MailError.PROTOCOL, ehlo ? "501 Syntax: EHLO hostname" : "501 Syntax: HELO hostname");
             return;
         }
+        chat.reset(client.namaddr());
         abortTransaction();
         helo = Hostnames.neuter(args);
         esmtp = ehlo;
@@ -511,9 +533,10 @@ final class SmtpSession {
 
     private void rset(String args) {
         if (!args.isEmpty()) {
-            fail("501 5.5.4 Syntax: RSET");
+            fail(MailError.PROTOCOL, "501 5.5.4 Syntax: RSET");
             return;
         }
+        chat.reset(client.namaddr());
         abortTransaction();
         reply("250 2.0.0 Ok");
     }
@@ -521,16 +544,16 @@ final class SmtpSession {
     /** ETRN (RFC 1985). There is no fast-flush service, so every valid request is refused with 459. */
     private void etrn(String args) {
         if (cfg.heloRequired() && helo == null) {
-            fail("503 Error: send HELO/EHLO first");
+            fail(MailError.POLICY, "503 Error: send HELO/EHLO first");
         } else if (tx != null) {
-            fail("503 Error: MAIL transaction in progress");
+            fail(MailError.PROTOCOL, "503 Error: MAIL transaction in progress");
         } else if (args.isEmpty() || args.split("\\s+").length != 1) {
-            fail("500 Syntax: ETRN domain");
+            fail(MailError.PROTOCOL, "500 Syntax: ETRN domain");
         } else {
             String site = args.startsWith("@") || args.startsWith("#") ? args.substring(1) : args;
             boolean literal = site.startsWith("[") && site.endsWith("]") && Hostnames.validLiteral(site.substring(1, site.length() - 1));
             if (!literal && !Hostnames.valid(site)) {
-                fail("501 Error: invalid parameter syntax");
+                fail(MailError.PROTOCOL, "501 Error: invalid parameter syntax");
             } else {
                 log.warn("reject: ETRN " + clip(site) + "... from " + client.namaddr());
                 fail(new SmtpReply(459, "", "<" + site + ">: service unavailable", false));
@@ -560,15 +583,31 @@ final class SmtpSession {
         failed = true;
     }
 
+    /** A refusal that smtpd.c gives error classes ({@link MailError} bits) for postmaster notices. */
+    void fail(int errorClasses, String text) {
+        fail(errorClasses, SmtpReply.of(text));
+    }
+
+    void fail(int errorClasses, SmtpReply r) {
+        chat.error(errorClasses);
+        fail(r);
+    }
+
+    /** Error classes without a refusal of their own (a reply already given). */
+    void error(int errorClasses) {
+        chat.error(errorClasses);
+    }
+
     /** A message was received: Postfix forgives earlier errors. */
     void forgiveErrors() {
         errors = 0;
+        chat.forgive();
     }
 
     void failBareLf() {
         int code = cfg.bareNewlineRejectCode();
         log.info("bare <LF> received after " + where + " from " + client.namaddr());
-        fail(new SmtpReply(code, (code >= 500 ? "5" : "4") + ".5.2", cfg.myhostname() + " Error: bare <LF> received",
+        fail(MailError.PROTOCOL, new SmtpReply(code, (code >= 500 ? "5" : "4") + ".5.2", cfg.myhostname() + " Error: bare <LF> received",
                 code == 421 || code == 521));
     }
 
@@ -583,6 +622,8 @@ final class SmtpSession {
         boolean closing = out.stream().anyMatch(SmtpReply::closeAfter);
         if (!closing && phase instanceof Phase.Command && errors >= cfg.hardErrorLimit()) {
             log.info("too many errors after " + whereForLog() + " from " + client.namaddr());
+            reason = "too many errors";
+            chat.error(MailError.PROTOCOL);
             out.add(new SmtpReply(421, "4.7.0", cfg.myhostname() + " Error: too many errors", true));
             closing = true;
         }

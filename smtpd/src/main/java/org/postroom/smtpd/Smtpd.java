@@ -11,6 +11,9 @@ import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Param;
 import org.postroom.global.config.Params;
 import org.postroom.global.log.Msg;
+import org.postroom.global.mail.ErrorNotice;
+import org.postroom.global.mail.MailError;
+import org.postroom.global.proto.cleanup.NoticePoster;
 import org.postroom.global.proto.rewrite.RewriteClient;
 import org.postroom.service.Connection;
 import org.postroom.service.ConnectionService;
@@ -44,6 +47,17 @@ import org.postroom.service.ServiceSpec;
  *     restriction list.
  *     Only CR LF . CR LF ends DATA (smtpd_forbid_bare_newline = normalize), and commands sent ahead
  *     of a reply where RFC 2920 forbids it end the session (smtpd_forbid_unauth_pipelining = yes).
+ *     Postmaster notices (smtpd_chat.c): each refusal carries Postfix's error class (policy for access
+ *     decisions and limits, protocol for bad commands, syntax and commands out of order, bounce for
+ *     unknown recipients and oversized mail, resource for queue file and free space trouble, software
+ *     for internal errors and configuration errors, data for failed table lookups). When notify_classes
+ *     names one of the classes seen, error_notice_recipient (bounce_notice_recipient for the bounce class)
+ *     gets "Postfix SMTP server: errors from HOST[ADDR]" from double_bounce_sender@$myhostname with the
+ *     session's transcript ("In:  " and "Out: " lines, made printable and wrapped at 78 columns) and
+ *     why it ended when it did not end with QUIT. The transcript is sent or dropped when the session ends,
+ *     at HELO, EHLO and RSET and before a command once it has more than smtpd_history_flush_threshold
+ *     lines; a queued message forgives the errors before it. A notice that cannot be posted at once is
+ *     logged and dropped; the client's session is not held up.
  * SECURITY
  *     Moderately security sensitive: it talks to anyone on the network. It runs as mail_owner, reads
  *     every line with line_length_limit, sanitises everything it logs, and never trusts a byte
@@ -51,13 +65,17 @@ import org.postroom.service.ServiceSpec;
  * DIAGNOSTICS
  *     "connect from", "ID: client=", "NOQUEUE: reject: RCPT from ...", "improper command pipelining
  *     after ...", "lost connection after ...", "timeout after ...", "too many errors after ..." and
- *     "disconnect from name[addr] ehlo=1 mail=1 ... commands=N" with per-command statistics.
+ *     "disconnect from name[addr] ehlo=1 mail=1 ... commands=N" with per-command statistics;
+ *     "warning: connect to public/cleanup: ..." and "warning: postmaster notify: ..." when a notice
+ *     cannot be posted.
  * BUGS
  *     No STARTTLS, AUTH, XCLIENT, XFORWARD, milters, access tables (check_*_access), DNS-based
  *     restrictions, reject_unlisted_sender, address verification or fast-flush
  *     (ETRN always gets 459). Client host names are not looked up: a client is "localhost" on a
  *     loopback address and "unknown" otherwise. smtpd_delay_reject = no is not implemented.
  *     proxy: table prefixes are dropped (no proxymap(8)); unix:passwd.byname reads /etc/passwd only.
+ *     A notice's transcript hides the client's SASL data (the initial response of AUTH and the answers
+ *     to 334 challenges are "(hidden)"); Postfix records them as sent.
  * CONFIGURATION PARAMETERS
  *     myhostname, mail_name (Postfix), smtpd_banner ($myhostname ESMTP $mail_name),
  *     message_size_limit (10240000), line_length_limit (2048), smtpd_recipient_limit (1000),
@@ -82,7 +100,9 @@ import org.postroom.service.ServiceSpec;
  *     (0), smtpd_client_message_rate_limit (0), smtpd_client_recipient_rate_limit (0), smtpd_client_auth_rate_limit (0),
  *     smtpd_client_event_limit_exceptions (${smtpd_client_connection_limit_exceptions:$mynetworks}),
  *     anvil_rate_time_unit (60s), queue_minfree (0: MAIL gets 452 4.3.1 while the queue file system has
- *     no more than queue_minfree bytes free or less than 1.5 times message_size_limit). The anvil counts are kept inside the smtpd service process (one
+ *     no more than queue_minfree bytes free or less than 1.5 times message_size_limit), notify_classes
+ *     (resource, software), error_notice_recipient (postmaster), bounce_notice_recipient (postmaster),
+ *     smtpd_history_flush_threshold (100), header_from_format (standard). The anvil counts are kept inside the smtpd service process (one
  *     process per master.cf service), per service and client address, as anvil(8) keys them.
  * SEE ALSO
  *     cleanup(8), trivial-rewrite(8), master(8), postconf(5), virtual(5), local(8)
@@ -113,7 +133,9 @@ public final class Smtpd implements ConnectionService {
             Params.SMTPD_STARTTLS_TIMEOUT, Params.SMTPD_SASL_AUTH_ENABLE, Params.SMTPD_SASL_TYPE, Params.SMTPD_SASL_PATH,
             Params.SMTPD_SASL_SERVICE, Params.SMTPD_SASL_SECURITY_OPTIONS, Params.SMTPD_SASL_TLS_SECURITY_OPTIONS,
             Params.SMTPD_SASL_LOCAL_DOMAIN, Params.BROKEN_SASL_AUTH_CLIENTS, Params.SMTPD_SASL_AUTHENTICATED_HEADER,
-            Params.SMTPD_SASL_RESPONSE_LIMIT, Params.SMTPD_SASL_USER_MAPS, Params.SMTPD_SASL_BUILTIN_MECHANISMS, Params.SMTPD_SENDER_LOGIN_MAPS),
+            Params.SMTPD_SASL_RESPONSE_LIMIT, Params.SMTPD_SASL_USER_MAPS, Params.SMTPD_SASL_BUILTIN_MECHANISMS, Params.SMTPD_SENDER_LOGIN_MAPS,
+            Params.NOTIFY_CLASSES, Params.ERROR_NOTICE_RECIPIENT, Params.BOUNCE_NOTICE_RECIPIENT, Params.SMTPD_HISTORY_FLUSH_THRESHOLD,
+            Params.HEADER_FROM_FORMAT),
             Set.of());
 
     public static void main(String[] args) {
@@ -130,6 +152,7 @@ public final class Smtpd implements ConnectionService {
     private final Anvil anvil;
     private final SmtpdTls tls;
     private final SmtpdSasl sasl;
+    private final ChatNotifier notifier;
 
     Smtpd(ServiceContext ctx) {
         MainCf mainCf = ctx.config();
@@ -149,6 +172,16 @@ public final class Smtpd implements ConnectionService {
         this.anvil = new Anvil(ctx.serviceName(), cfg.limits().timeUnit());
         this.tls = SmtpdTls.from(mainCf, Msg::warn);
         this.sasl = SmtpdSasl.from(mainCf, ctx.queueDirectory());
+        this.notifier = notifier(mainCf, NoticePoster.from(mainCf, ctx.queueDirectory())::post);
+    }
+
+    /** smtpd_chat_notify(): the notice to the bounce recipient for the bounce class, else to the error recipient. */
+    static ChatNotifier notifier(MainCf cfg, java.util.function.BiConsumer<String, List<String>> post) {
+        ErrorNotice text = ErrorNotice.from(cfg);
+        String errorRcpt = cfg.get(Params.ERROR_NOTICE_RECIPIENT);
+        String bounceRcpt = cfg.get(Params.BOUNCE_NOTICE_RECIPIENT);
+        return (mask, namaddr, transcript, reason) -> post.accept((mask & MailError.BOUNCE) != 0 ? bounceRcpt : errorRcpt,
+                text.server(namaddr, transcript, reason));
     }
 
     @Override
@@ -157,6 +190,7 @@ public final class Smtpd implements ConnectionService {
         SmtpdConfig cfg = stress.active() ? stressed : this.cfg;
         SmtpSession session = new SmtpSession(cfg, client, relay, sink, SessionLog.MAILLOG, Clock.systemDefaultZone(), anvil);
         session.useTls(tls);
+        session.useNotifier(notifier);
         if (sasl.enabled()) session.useSasl(sasl, sasl.open(c.local().map(a -> a.getAddress().getHostAddress()).orElse("127.0.0.1")));
         try (ChannelWire wire = new ChannelWire(c.ipc())) {
             new Chat(session, wire, cfg).run();

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.postroom.global.config.ConfigException;
 import org.postroom.global.config.MainCf;
 import org.postroom.global.config.Params;
+import org.postroom.global.mail.MailError;
 
 /** The parameters smtpd works with, read once from main.cf (and master.cf -o overrides). */
 record SmtpdConfig(
@@ -33,7 +34,9 @@ record SmtpdConfig(
         NetworkList mynetworks,
         Restrictions restrictions,
         ClientLimits limits,
-        long queueMinfree) {
+        long queueMinfree,
+        int notifyMask,
+        int historyThreshold) {
 
     static SmtpdConfig from(MainCf cfg) {
         NetworkList mynetworks = networks(cfg, Params.MYNETWORKS.name(), cfg.get(Params.MYNETWORKS));
@@ -77,7 +80,18 @@ record SmtpdConfig(
                 mynetworks,
                 restrictions,
                 ClientLimits.from(cfg),
-                cfg.get(Params.QUEUE_MINFREE));
+                cfg.get(Params.QUEUE_MINFREE),
+                notifyMask(cfg),
+                cfg.get(Params.SMTPD_HISTORY_FLUSH_THRESHOLD));
+    }
+
+    /** notify_classes as a mask; an unknown class is fatal, as in Postfix. */
+    private static int notifyMask(MainCf cfg) {
+        try {
+            return MailError.mask(cfg.get(Params.NOTIFY_CLASSES));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(cfg.where(Params.NOTIFY_CLASSES.name()) + ": " + e.getMessage());
+        }
     }
 
     private static NetworkList networks(MainCf cfg, String name, List<String> value) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.postroom.global.mail.MailError;
 import org.postroom.global.proto.cleanup.CleanupStatus;
 import org.postroom.global.record.RecordType;
 import org.postroom.global.record.RecordWriter;
@@ -29,6 +30,8 @@ final class Transaction {
     boolean bdat;
     /** The error every further BDAT chunk gets (the message is lost). */
     SmtpReply bdatError;
+    /** The error class of a failed {@link #finish}. */
+    private int errorClass;
     private QueueSink.Stream stream;
     private boolean writeError;
     private boolean tooBig;
@@ -146,7 +149,11 @@ final class Transaction {
      * message was queued.
      */
     SmtpReply finish(String myhostname, String okReply) {
-        if (tooBig) return SmtpReply.of("552 5.3.4 Error: message file too big");
+        errorClass = MailError.RESOURCE;
+        if (tooBig) {
+            errorClass = MailError.BOUNCE; // CLEANUP_STAT_SIZE
+            return SmtpReply.of("552 5.3.4 Error: message file too big");
+        }
         if (stream == null) return SmtpReply.of("451 4.3.0 Error: queue file write error");
         write(w -> {
             w.put(RecordType.XTRA, new byte[0]);
@@ -160,12 +167,36 @@ final class Transaction {
         try {
             CleanupStatus status = stream.finish();
             stream = null;
+            errorClass = errorClass(status);
             return status.ok() ? SmtpReply.of(okReply + id) : refusal(status, id, myhostname);
         } catch (IOException e) {
             log.warn(id + ": cleanup: " + e.getMessage());
             abortStream();
             return SmtpReply.of("451 4.3.0 Error: queue file write error");
         }
+    }
+
+    /** The error class of the last {@link #finish} that failed (common_post_message_handling()). */
+    int errorClass() {
+        return errorClass;
+    }
+
+    /**
+     * smtpd.c's classes for cleanup's verdict, in its order: a reason that is an SMTP reply (a content
+     * rejection, a defer with its own reply) is policy, as are defer and content; a size or hop count
+     * limit is a bounce; a write error is resource; anything else (a malformed stream, an unknown status)
+     * is software.
+     */
+    static int errorClass(CleanupStatus st) {
+        int s = st.status();
+        if (s == 0) return 0;
+        if (st.reason().matches("^[45]\\d\\d([ -].*)?$")) return MailError.POLICY;
+        if ((s & CleanupStatus.STAT_DEFER) != 0) return MailError.POLICY;
+        if ((s & CleanupStatus.STAT_BAD) != 0) return MailError.SOFTWARE;
+        if ((s & (CleanupStatus.STAT_SIZE | CleanupStatus.STAT_HOPS)) != 0) return MailError.BOUNCE;
+        if ((s & CleanupStatus.STAT_CONT) != 0) return MailError.POLICY;
+        if ((s & CleanupStatus.STAT_WRITE) != 0) return MailError.RESOURCE;
+        return MailError.SOFTWARE;
     }
 
     /** cleanup's refusal as a reply; a reason that is not a well-formed reply is wrapped, not trusted. */

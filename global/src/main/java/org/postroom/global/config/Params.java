@@ -340,6 +340,8 @@ public final class Params {
     public static final Param<String> TWOBOUNCE_NOTICE_RECIPIENT = reg(Param.string("2bounce_notice_recipient", "postmaster"));
     public static final Param<String> DELAY_NOTICE_RECIPIENT = reg(Param.string("delay_notice_recipient", "postmaster"));
     public static final Param<String> ERROR_NOTICE_RECIPIENT = reg(Param.string("error_notice_recipient", "postmaster"));
+    /** smtpd keeps at most this many transcript lines for a notice before it flushes them (smtpd.c chat_reset). */
+    public static final Param<Integer> SMTPD_HISTORY_FLUSH_THRESHOLD = reg(Param.integer("smtpd_history_flush_threshold", "100"));
     public static final Param<Boolean> ENABLE_THREADED_BOUNCES = reg(Param.bool("enable_threaded_bounces", "no"));
     /** standard: "Mail Delivery System <MAILER-DAEMON>"; obsolete: "MAILER-DAEMON (Mail Delivery System)" (hfrom_format.c). */
     public static final Param<String> HEADER_FROM_FORMAT = reg(new Param<>("header_from_format", "standard", v -> switch (v.strip()) {

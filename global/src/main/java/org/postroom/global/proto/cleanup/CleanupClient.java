@@ -30,7 +30,15 @@ public final class CleanupClient implements AutoCloseable {
 
     /** Connects to public/cleanup under queueDirectory and reads the server's greeting. */
     public static CleanupClient open(Path queueDirectory, int flags, Duration timeout) throws IOException {
-        IpcChannel ch = IpcChannel.connect(queueDirectory.resolve("public/cleanup"), Duration.ofSeconds(10));
+        return open(queueDirectory, flags, timeout, Duration.ofSeconds(10));
+    }
+
+    /**
+     * The same, retrying the connect for at most {@code connectWait} while the socket is missing or
+     * refuses ({@link Duration#ZERO}: one attempt, as mail_connect() without the wait).
+     */
+    public static CleanupClient open(Path queueDirectory, int flags, Duration timeout, Duration connectWait) throws IOException {
+        IpcChannel ch = IpcChannel.connect(queueDirectory.resolve("public/cleanup"), connectWait);
         try {
             ch.deadline(timeout);
             Attrs hello = ch.attrReader().read();
