@@ -106,6 +106,9 @@ class SmtpdTlsIT {
             }
 
             WaitFor.condition("three messages delivered", Duration.ofSeconds(30), () -> MailSystem.maildir(m.spoolMaildir(USER)).size() >= 3);
+            // the wrapper-mode smtpd logs the plaintext client's end after the client has gone: wait for it
+            Pattern lost = Pattern.compile("postfix/submissions/smtpd\\[\\d+\\]: lost connection after CONNECT from localhost\\[127\\.0\\.0\\.1\\]");
+            WaitFor.condition("the plaintext client's end in the log", Duration.ofSeconds(30), () -> lost.matcher(m.log()).find());
             String log = m.log();
             assertTrue(Pattern.compile("postfix/smtpd\\[\\d+\\]: Anonymous TLS connection established from localhost\\[127\\.0\\.0\\.1\\]: "
                     + "TLSv1\\.3 with cipher \\S+ \\(\\d+/\\d+ bits\\)").matcher(log).find(), log);
